@@ -1,0 +1,213 @@
+"""Writing models back as tidy, canonical YAML.
+
+``parse_snapshot(dump(snap)) == snap`` and ``load(save(tl, folder)) == tl``:
+what is written reads back as the same model. Defaults are left out
+(``confidence: confirmed``, empty lists), short entries are written on one
+line, keys come in the order of the data format reference.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.representer import SafeRepresenter
+from yaml.resolver import BaseResolver
+
+from .errors import OrgdiffError
+from .load import DATASET_FILE, SNAPSHOTS_DIR
+from .model import Confidence, Identity, Person, Relation, Snapshot, Source, Timeline, Unit
+
+__all__ = ["dump", "save"]
+
+from yaml.cyaml import CEmitter as _Emitter
+
+#: An entry whose one-line form is longer than this is written as a block.
+FLOW_WIDTH = 100
+
+
+class _Flow(dict[str, Any]):
+    """A mapping to be written on one line."""
+
+
+class _Dumper(_Emitter, SafeRepresenter, BaseResolver):  # type: ignore[misc]
+    """Every scalar is text (as orgdiff reads it), so nothing needs quoting
+    merely because YAML 1.1 would have read it as a number or a boolean."""
+
+    def __init__(self, stream: Any, **kwargs: Any) -> None:
+        _Emitter.__init__(
+            self,
+            stream,
+            canonical=False,
+            indent=2,
+            width=10_000,
+            allow_unicode=True,
+            line_break="\n",
+        )
+        SafeRepresenter.__init__(
+            self, default_style=None, default_flow_style=False, sort_keys=False
+        )
+        BaseResolver.__init__(self)
+
+
+def _represent_flow(dumper: SafeRepresenter, data: _Flow) -> yaml.MappingNode:
+    return dumper.represent_mapping("tag:yaml.org,2002:map", data, flow_style=True)
+
+
+def _represent_list(dumper: SafeRepresenter, data: list[Any]) -> yaml.SequenceNode:
+    flat = all(isinstance(x, str) for x in data)
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=flat)
+
+
+_Dumper.add_representer(_Flow, _represent_flow)
+_Dumper.add_representer(list, _represent_list)
+
+
+def _emit(data: Any) -> str:
+    return yaml.dump(data, Dumper=_Dumper)  # type: ignore[no-any-return]
+
+
+def _entry(fields: dict[str, Any]) -> dict[str, Any]:
+    """Drop defaults; write short entries on one line."""
+    kept = {k: v for k, v in fields.items() if v is not None and v != () and v != []}
+    if kept.get("confidence") == Confidence.CONFIRMED.value:
+        del kept["confidence"]
+    flow = _Flow(kept)
+    for key, value in kept.items():
+        if isinstance(value, tuple):
+            kept[key] = list(value)
+            flow[key] = list(value)
+    if len(_emit({"x": flow}).strip()) - 3 <= FLOW_WIDTH:
+        return flow
+    return kept
+
+
+def _unit(u: Unit) -> dict[str, Any]:
+    return _entry(
+        {
+            "name": u.name,
+            "parent": u.parent,
+            "lead": u.lead,
+            "from": u.from_,
+            "confidence": u.confidence.value,
+            "sources": u.sources,
+            "note": u.note,
+        }
+    )
+
+
+def _person(p: Person) -> dict[str, Any]:
+    return _entry(
+        {
+            "title": p.title,
+            "unit": p.unit,
+            "reports_to": p.reports_to,
+            "confidence": p.confidence.value,
+            "sources": p.sources,
+            "note": p.note,
+        }
+    )
+
+
+def _relation(r: Relation) -> dict[str, Any]:
+    return _entry(
+        {
+            "kind": r.kind,
+            "from": r.from_,
+            "to": r.to,
+            "confidence": r.confidence.value,
+            "sources": r.sources,
+            "note": r.note,
+        }
+    )
+
+
+def _source(s: Source) -> dict[str, Any]:
+    return {
+        k: v
+        for k, v in {
+            "title": s.title,
+            "publisher": s.publisher,
+            "url": s.url,
+            "date": s.date.isoformat() if s.date else None,
+            "note": s.note,
+        }.items()
+        if v is not None
+    }
+
+
+def _identity(i: Identity) -> dict[str, Any]:
+    return _entry({"name": i.name, "aliases": i.aliases})
+
+
+def _snapshot(snap: Snapshot) -> dict[str, Any]:
+    out: dict[str, Any] = {"date": snap.date.isoformat(), "event": snap.event}
+    if snap.sources:
+        out["sources"] = list(snap.sources)
+    if snap.note is not None:
+        out["note"] = snap.note
+    out["units"] = {uid: _unit(u) for uid, u in snap.units.items()}
+    if snap.people:
+        out["people"] = {pid: _person(p) for pid, p in snap.people.items()}
+    if snap.relations:
+        out["relations"] = [_relation(r) for r in snap.relations]
+    return out
+
+
+def _dataset(tl: Timeline) -> dict[str, Any]:
+    out: dict[str, Any] = {"name": tl.name}
+    if tl.description is not None:
+        out["description"] = tl.description
+    out["sources"] = {key: _source(s) for key, s in tl.sources.items()}
+    out["people"] = {pid: _identity(i) for pid, i in tl.people.items()}
+    return out
+
+
+def dump(obj: Snapshot | Timeline) -> str:
+    """YAML text of a snapshot file, or of a timeline's ``dataset.yaml``."""
+    if isinstance(obj, Snapshot):
+        return _emit(_snapshot(obj))
+    if isinstance(obj, Timeline):
+        return _emit(_dataset(obj))
+    raise TypeError(f"dump() takes a Snapshot or a Timeline, not {type(obj).__name__}")
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file and a rename, so that
+    a failure never leaves a half-written file behind."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def save(tl: Timeline, folder: str | os.PathLike[str], *, overwrite: bool = False) -> Path:
+    """Write a timeline as a dataset folder (``dataset.yaml`` and ``snapshots/``).
+
+    Refuses to write into a folder that already holds a dataset unless
+    ``overwrite`` is true; snapshot files there that the timeline lacks are
+    then removed. Returns the folder.
+    """
+    root = Path(folder)
+    if (root / DATASET_FILE).exists() and not overwrite:
+        raise OrgdiffError(f"{root} already holds a dataset; pass overwrite=True to replace it")
+    files: Mapping[str, str] = {
+        f"{snap.date.isoformat()}.yaml": dump(snap) for snap in tl.snapshots
+    }
+    write_atomic(root / DATASET_FILE, dump(tl))
+    snap_dir = root / SNAPSHOTS_DIR
+    for name, text in files.items():
+        write_atomic(snap_dir / name, text)
+    for stale in snap_dir.glob("*.yaml"):
+        if stale.name not in files:
+            stale.unlink()
+    return root

@@ -1,0 +1,282 @@
+"""The typed model: frozen attrs classes for a dataset and its snapshots.
+
+Data goes one way only: a unit stores its ``parent`` and a person their
+``reports_to``; children, members and reports are derived (and cached), never
+stored, so the two directions cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import enum
+from collections.abc import Iterator, Mapping
+from functools import cached_property
+
+from attrs import field, frozen
+
+from . import dates
+from .errors import DateError, UnknownIdError
+from .suggest import did_you_mean
+
+__all__ = [
+    "Confidence",
+    "Identity",
+    "Person",
+    "Relation",
+    "Snapshot",
+    "Source",
+    "Timeline",
+    "Unit",
+]
+
+
+class Confidence(enum.StrEnum):
+    """How sure the data is of a fact.
+
+    ``confirmed``: an official statement or the text of a memo;
+    ``reported``: reputable press; ``rumoured``: anything less.
+    """
+
+    CONFIRMED = "confirmed"
+    REPORTED = "reported"
+    RUMOURED = "rumoured"
+
+
+@frozen
+class Source:
+    """A document that facts cite, by its key in ``dataset.yaml``."""
+
+    key: str
+    title: str
+    publisher: str | None = None
+    url: str | None = None
+    date: dt.date | None = None
+    note: str | None = None
+
+
+@frozen
+class Identity:
+    """Who a person is, once for the whole dataset: name and other spellings."""
+
+    id: str
+    name: str
+    aliases: tuple[str, ...] = ()
+
+
+@frozen
+class Unit:
+    """A unit of the org at one date. ``from_`` is written ``from`` in YAML."""
+
+    id: str
+    name: str
+    parent: str | None = None
+    lead: str | None = None
+    from_: tuple[str, ...] = ()
+    confidence: Confidence = Confidence.CONFIRMED
+    sources: tuple[str, ...] = ()
+    note: str | None = None
+
+
+@frozen
+class Person:
+    """A person's place in the org at one date.
+
+    ``reports_to`` is ``None`` when the manager is not known, never to mean
+    "reports to nobody".
+    """
+
+    id: str
+    unit: str
+    title: str | None = None
+    reports_to: str | None = None
+    confidence: Confidence = Confidence.CONFIRMED
+    sources: tuple[str, ...] = ()
+    note: str | None = None
+
+
+@frozen
+class Relation:
+    """A line that is not a reporting line: a dotted line, a co-lead, a review."""
+
+    kind: str
+    from_: str
+    to: str
+    confidence: Confidence = Confidence.CONFIRMED
+    sources: tuple[str, ...] = ()
+    note: str | None = None
+
+
+@frozen
+class Snapshot:
+    """The whole org as of one date.
+
+    ``identities`` is the dataset's people registry, shared by every snapshot of
+    a timeline; it gives names to ids and takes no part in equality.
+    """
+
+    date: dt.date
+    event: str
+    units: Mapping[str, Unit]
+    people: Mapping[str, Person] = field(factory=dict)
+    relations: tuple[Relation, ...] = ()
+    sources: tuple[str, ...] = ()
+    note: str | None = None
+    identities: Mapping[str, Identity] = field(factory=dict, eq=False, repr=False)
+
+    # Derived indexes, built once on first use.
+
+    @cached_property
+    def _children(self) -> dict[str | None, list[str]]:
+        out: dict[str | None, list[str]] = {}
+        for unit in self.units.values():
+            out.setdefault(unit.parent, []).append(unit.id)
+        return out
+
+    @cached_property
+    def _members(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for person in self.people.values():
+            out.setdefault(person.unit, []).append(person.id)
+        return out
+
+    @cached_property
+    def _reports(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for person in self.people.values():
+            if person.reports_to is not None:
+                out.setdefault(person.reports_to, []).append(person.id)
+        return out
+
+    def _unit(self, unit_id: str) -> Unit:
+        try:
+            return self.units[unit_id]
+        except KeyError:
+            raise _unknown("unit", unit_id, self.units, self.date) from None
+
+    def _person(self, person_id: str) -> Person:
+        try:
+            return self.people[person_id]
+        except KeyError:
+            raise _unknown("person", person_id, self.people, self.date) from None
+
+    @property
+    def root(self) -> Unit:
+        """The one unit without a parent (the first, if the data is invalid)."""
+        roots = self._children.get(None, [])
+        if not roots:
+            raise ValueError(f"the snapshot of {self.date} has no root unit")
+        return self.units[roots[0]]
+
+    def children(self, unit_id: str) -> tuple[str, ...]:
+        """Ids of the units whose parent is ``unit_id``, in file order."""
+        self._unit(unit_id)
+        return tuple(self._children.get(unit_id, ()))
+
+    def members(self, unit_id: str) -> tuple[str, ...]:
+        """Ids of the people whose unit is ``unit_id`` (not of its sub-units)."""
+        self._unit(unit_id)
+        return tuple(self._members.get(unit_id, ()))
+
+    def ancestors(self, unit_id: str) -> tuple[str, ...]:
+        """Ids of the units above ``unit_id``, nearest first, ending at the root."""
+        out: list[str] = []
+        seen = {unit_id}
+        parent = self._unit(unit_id).parent
+        while parent is not None and parent not in seen and parent in self.units:
+            out.append(parent)
+            seen.add(parent)
+            parent = self.units[parent].parent
+        return tuple(out)
+
+    def descendants(self, unit_id: str) -> tuple[str, ...]:
+        """Ids of every unit below ``unit_id``, depth first, in file order."""
+        self._unit(unit_id)
+        out: list[str] = []
+        seen = {unit_id}
+        stack = list(reversed(self._children.get(unit_id, ())))
+        while stack:
+            uid = stack.pop()
+            if uid in seen:
+                continue
+            seen.add(uid)
+            out.append(uid)
+            stack.extend(reversed(self._children.get(uid, ())))
+        return tuple(out)
+
+    def reports(self, person_id: str) -> tuple[str, ...]:
+        """Ids of the people whose ``reports_to`` is ``person_id``."""
+        self._person(person_id)
+        return tuple(self._reports.get(person_id, ()))
+
+    def chain(self, person_id: str) -> tuple[str, ...]:
+        """``person_id`` and their managers upwards, as far as they are known."""
+        out = [self._person(person_id).id]
+        seen = set(out)
+        manager = self.people[person_id].reports_to
+        while manager is not None and manager not in seen and manager in self.people:
+            out.append(manager)
+            seen.add(manager)
+            manager = self.people[manager].reports_to
+        return tuple(out)
+
+    def name_of(self, entity_id: str) -> str:
+        """The display name of a unit or person id (the id itself if unknown)."""
+        unit = self.units.get(entity_id)
+        if unit is not None:
+            return unit.name
+        identity = self.identities.get(entity_id)
+        return identity.name if identity is not None else entity_id
+
+
+@frozen
+class Timeline:
+    """A dataset: its registries and its snapshots in date order."""
+
+    name: str
+    snapshots: tuple[Snapshot, ...]
+    description: str | None = None
+    sources: Mapping[str, Source] = field(factory=dict)
+    people: Mapping[str, Identity] = field(factory=dict)
+
+    @cached_property
+    def _dates(self) -> list[dt.date]:
+        return [s.date for s in self.snapshots]
+
+    def __iter__(self) -> Iterator[Snapshot]:
+        return iter(self.snapshots)
+
+    def __len__(self) -> int:
+        return len(self.snapshots)
+
+    @property
+    def dates(self) -> tuple[dt.date, ...]:
+        """The snapshot dates, in order."""
+        return tuple(self._dates)
+
+    def at(self, when: str | dt.date) -> Snapshot:
+        """The snapshot in effect at the end of the period ``when`` names.
+
+        ``tl.at("2025-09")`` is the latest snapshot dated on or before
+        2025-09-30. A date before the first snapshot raises :class:`DateError`
+        naming the first snapshot's date.
+        """
+        day = dates.resolve(when)
+        if not self.snapshots:
+            raise DateError(f"the dataset `{self.name}` has no snapshots", value=str(when))
+        i = bisect.bisect_right(self._dates, day)
+        if i == 0:
+            first = self._dates[0].isoformat()
+            raise DateError(
+                f"`{when}` is before the first snapshot of `{self.name}`, {first}",
+                value=str(when),
+            )
+        return self.snapshots[i - 1]
+
+
+def _unknown(
+    kind: str, entity_id: str, known: Mapping[str, object], date: dt.date
+) -> UnknownIdError:
+    hint = did_you_mean(entity_id, known)
+    message = f"no {kind} `{entity_id}` in the snapshot of {date.isoformat()}{hint}"
+    return UnknownIdError(message, id=entity_id)

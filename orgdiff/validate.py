@@ -1,0 +1,419 @@
+"""The invariants of a snapshot and of a timeline, one named check each.
+
+Each check is a generator of :class:`Found` (a path and a message). They all
+run, and :func:`validate` turns what they found into sorted
+:class:`~orgdiff.errors.Problem` values. When a dataset is loaded from files,
+:func:`orgdiff.load` places each one at its line and column instead.
+
+Every check is linear in the size of the snapshot (walks up the unit tree are
+bounded by its depth).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import TypeAlias
+from urllib.parse import urlsplit
+
+from attrs import frozen
+
+from .errors import Problem
+from .model import Identity, Snapshot, Source, Timeline
+from .suggest import did_you_mean
+from .yamlread import PathKey, format_path
+
+__all__ = ["ID_PATTERN", "Found", "check_snapshot", "check_timeline", "validate"]
+
+#: Ids are lowercase kebab-case: ``fair``, ``yann-lecun``, ``msl-infra``, ``wang-memo-2025-08``.
+ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+@frozen
+class Found:
+    """A problem found by a check, before it is placed in a file."""
+
+    path: PathKey
+    message: str
+    date: dt.date | None = None  # the snapshot's date; None for dataset.yaml
+    at_key: bool = False
+
+    @property
+    def path_text(self) -> str:
+        return format_path(self.path)
+
+
+Check: TypeAlias = Callable[[Snapshot], Iterator[Found]]
+
+
+def _bad_id(entity_id: str) -> str | None:
+    if ID_PATTERN.fullmatch(entity_id):
+        return None
+    return f"`{entity_id}` is not a valid id; ids are lowercase kebab-case, such as `ai-products`"
+
+
+def _bad_text(value: str, what: str) -> str | None:
+    for ch in value:
+        if ch in "\n\r\u2028\u2029\x85":
+            return f"{what} must be one line"
+        if unicodedata.category(ch) == "Cc":
+            return f"{what} contains a control character (U+{ord(ch):04X})"
+        if ch in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069":
+            return f"{what} contains a bidirectional control character (U+{ord(ch):04X})"
+    if value != value.strip():
+        return f"{what} has leading or trailing spaces"
+    return None
+
+
+# --- checks on one snapshot ---------------------------------------------------------
+
+
+def ids_are_well_formed(snap: Snapshot) -> Iterator[Found]:
+    for uid in snap.units:
+        if (msg := _bad_id(uid)) is not None:
+            yield Found(("units", uid), msg, at_key=True)
+    for pid in snap.people:
+        if (msg := _bad_id(pid)) is not None:
+            yield Found(("people", pid), msg, at_key=True)
+    for i, rel in enumerate(snap.relations):
+        if (msg := _bad_id(rel.kind)) is not None:
+            yield Found(("relations", i, "kind"), f"relation kind {msg[msg.index('`') :]}")
+
+
+def texts_are_clean(snap: Snapshot) -> Iterator[Found]:
+    if (msg := _bad_text(snap.event, "the event")) is not None:
+        yield Found(("event",), msg)
+    for uid, unit in snap.units.items():
+        if (msg := _bad_text(unit.name, "a unit name")) is not None:
+            yield Found(("units", uid, "name"), msg)
+    for pid, person in snap.people.items():
+        if person.title is not None and (msg := _bad_text(person.title, "a title")) is not None:
+            yield Found(("people", pid, "title"), msg)
+
+
+def one_root(snap: Snapshot) -> Iterator[Found]:
+    roots = [uid for uid, unit in snap.units.items() if unit.parent is None]
+    if not snap.units:
+        yield Found(("units",), "no units; a snapshot has exactly one root unit")
+    elif not roots:
+        # Every unit has a parent: there is a cycle, reported by no_unit_cycle,
+        # unless a parent is missing (reported by unit_parents_exist).
+        yield Found(("units",), "no root unit: every unit has a parent")
+    for uid in roots[1:]:
+        yield Found(
+            ("units", uid),
+            f"`{uid}` has no parent, but `{roots[0]}` is already the root; give it a `parent`",
+            at_key=True,
+        )
+
+
+def unit_parents_exist(snap: Snapshot) -> Iterator[Found]:
+    for uid, unit in snap.units.items():
+        if unit.parent is not None and unit.parent not in snap.units:
+            yield Found(
+                ("units", uid, "parent"),
+                f"unit `{uid}` has parent `{unit.parent}`, but there is no unit `{unit.parent}`"
+                + did_you_mean(unit.parent, snap.units),
+            )
+
+
+def _cycles(edges: Mapping[str, str | None]) -> Iterator[list[str]]:
+    """Each cycle of a functional graph once, rotated to start at its smallest id."""
+    state: dict[str, int] = {}  # 1: on the current walk, 2: done
+    for start in edges:
+        if start in state:
+            continue
+        walk: list[str] = []
+        node: str | None = start
+        while node is not None and node in edges and node not in state:
+            state[node] = 1
+            walk.append(node)
+            node = edges[node]
+        if node is not None and state.get(node) == 1:
+            cycle = walk[walk.index(node) :]
+            i = cycle.index(min(cycle))
+            yield cycle[i:] + cycle[:i]
+        for n in walk:
+            state[n] = 2
+
+
+def _arrow(cycle: list[str]) -> str:
+    return " => ".join(f"`{n}`" for n in [*cycle, cycle[0]])
+
+
+def no_unit_cycle(snap: Snapshot) -> Iterator[Found]:
+    parents = {uid: unit.parent for uid, unit in snap.units.items()}
+    for cycle in _cycles(parents):
+        yield Found(("units", cycle[0], "parent"), f"unit parents form a cycle: {_arrow(cycle)}")
+
+
+def units_of_people_exist(snap: Snapshot) -> Iterator[Found]:
+    for pid, person in snap.people.items():
+        if person.unit not in snap.units:
+            yield Found(
+                ("people", pid, "unit"),
+                f"person `{pid}` is in unit `{person.unit}`, but there is no unit `{person.unit}`"
+                + did_you_mean(person.unit, snap.units),
+            )
+
+
+def managers_exist(snap: Snapshot) -> Iterator[Found]:
+    day = snap.date.isoformat()
+    for pid, person in snap.people.items():
+        boss = person.reports_to
+        if boss is not None and boss not in snap.people:
+            yield Found(
+                ("people", pid, "reports_to"),
+                f"person `{pid}` reports to `{boss}`, but `{boss}` is not in the snapshot of {day}"
+                + did_you_mean(boss, snap.people),
+            )
+
+
+def no_reporting_cycle(snap: Snapshot) -> Iterator[Found]:
+    bosses = {pid: person.reports_to for pid, person in snap.people.items()}
+    for cycle in _cycles(bosses):
+        if len(cycle) == 1:
+            message = f"`{cycle[0]}` reports to themselves"
+        else:
+            message = f"reporting lines form a cycle: {_arrow(cycle)}"
+        yield Found(("people", cycle[0], "reports_to"), message)
+
+
+def _in_branch(snap: Snapshot, unit: str, top: str) -> bool:
+    """Is ``top`` the unit ``unit`` or one of its ancestors?"""
+    seen = 0
+    node: str | None = unit
+    while node is not None:
+        if node == top:
+            return True
+        seen += 1
+        if seen > len(snap.units):  # a cycle; reported elsewhere
+            return True
+        current = snap.units.get(node)
+        if current is None:  # a missing parent, reported elsewhere: do not guess
+            return True
+        node = current.parent
+    return False
+
+
+def managers_in_branch(snap: Snapshot) -> Iterator[Found]:
+    for pid, person in snap.people.items():
+        boss = snap.people.get(person.reports_to) if person.reports_to is not None else None
+        if boss is None or person.unit not in snap.units or boss.unit not in snap.units:
+            continue
+        if not _in_branch(snap, person.unit, boss.unit):
+            yield Found(
+                ("people", pid, "reports_to"),
+                f"person `{pid}` in `{person.unit}` reports to `{boss.id}` in `{boss.unit}`, "
+                f"which is neither `{person.unit}` nor above it",
+            )
+
+
+def leads_in_branch(snap: Snapshot) -> Iterator[Found]:
+    day = snap.date.isoformat()
+    for uid, unit in snap.units.items():
+        if unit.lead is None:
+            continue
+        lead = snap.people.get(unit.lead)
+        if lead is None:
+            yield Found(
+                ("units", uid, "lead"),
+                f"unit `{uid}` is led by `{unit.lead}`, but `{unit.lead}` is not in the snapshot of {day}"
+                + did_you_mean(unit.lead, snap.people),
+            )
+        elif lead.unit in snap.units and not _in_branch(snap, uid, lead.unit):
+            yield Found(
+                ("units", uid, "lead"),
+                f"unit `{uid}` is led by `{lead.id}`, whose unit `{lead.unit}` is neither "
+                f"`{uid}` nor above it",
+            )
+
+
+def relations_connect(snap: Snapshot) -> Iterator[Found]:
+    for i, rel in enumerate(snap.relations):
+        for end, value in (("from", rel.from_), ("to", rel.to)):
+            if value not in snap.units and value not in snap.people:
+                yield Found(
+                    ("relations", i, end),
+                    f"relation `{rel.kind}` {end} `{value}`: no unit or person `{value}`"
+                    + did_you_mean(value, [*snap.units, *snap.people]),
+                )
+        if rel.from_ == rel.to:
+            yield Found(("relations", i), f"relation `{rel.kind}` joins `{rel.to}` to itself")
+
+
+SNAPSHOT_CHECKS: tuple[Check, ...] = (
+    ids_are_well_formed,
+    texts_are_clean,
+    one_root,
+    unit_parents_exist,
+    no_unit_cycle,
+    units_of_people_exist,
+    managers_exist,
+    no_reporting_cycle,
+    managers_in_branch,
+    leads_in_branch,
+    relations_connect,
+)
+
+
+# --- checks that need the dataset around a snapshot ------------------------------------
+
+
+def _cited(snap: Snapshot) -> Iterator[tuple[PathKey, str]]:
+    for i, key in enumerate(snap.sources):
+        yield ("sources", i), key
+    for uid, unit in snap.units.items():
+        for i, key in enumerate(unit.sources):
+            yield ("units", uid, "sources", i), key
+    for pid, person in snap.people.items():
+        for i, key in enumerate(person.sources):
+            yield ("people", pid, "sources", i), key
+    for r, rel in enumerate(snap.relations):
+        for i, key in enumerate(rel.sources):
+            yield ("relations", r, "sources", i), key
+
+
+def sources_exist(snap: Snapshot, sources: Mapping[str, Source]) -> Iterator[Found]:
+    for path, key in _cited(snap):
+        if key not in sources:
+            yield Found(
+                path,
+                f"source `{key}` is not in dataset.yaml" + did_you_mean(key, sources),
+            )
+
+
+def people_registered(snap: Snapshot, registry: Mapping[str, Identity]) -> Iterator[Found]:
+    for pid in snap.people:
+        if pid not in registry:
+            yield Found(
+                ("people", pid),
+                f"person `{pid}` is not in the people of dataset.yaml"
+                + did_you_mean(pid, registry),
+                at_key=True,
+            )
+
+
+def lineage_exists(snap: Snapshot, previous: Snapshot | None) -> Iterator[Found]:
+    for uid, unit in snap.units.items():
+        for i, origin in enumerate(unit.from_):
+            if previous is None:
+                yield Found(
+                    ("units", uid, "from", i),
+                    f"unit `{uid}` comes from `{origin}`, but this is the first snapshot",
+                )
+            elif origin not in previous.units:
+                yield Found(
+                    ("units", uid, "from", i),
+                    f"unit `{uid}` comes from `{origin}`, but there is no unit `{origin}` in the "
+                    f"snapshot of {previous.date.isoformat()}"
+                    + did_you_mean(origin, previous.units),
+                )
+
+
+def check_snapshot(
+    snap: Snapshot,
+    *,
+    sources: Mapping[str, Source] | None = None,
+    registry: Mapping[str, Identity] | None = None,
+    previous: Snapshot | None = None,
+    first: bool = False,
+) -> Iterator[Found]:
+    """Every problem of one snapshot. The keyword arguments add the dataset's
+    checks: sources cited exist, people are registered, ``from`` names units of
+    ``previous`` (with ``first=True``, that the first snapshot has no ``from``)."""
+    for check in SNAPSHOT_CHECKS:
+        yield from check(snap)
+    if sources is not None:
+        yield from sources_exist(snap, sources)
+    if registry is not None:
+        yield from people_registered(snap, registry)
+    if previous is not None or first:
+        yield from lineage_exists(snap, previous)
+
+
+# --- checks on the dataset itself ------------------------------------------------------
+
+
+def registry_is_well_formed(tl: Timeline) -> Iterator[Found]:
+    for key, source in tl.sources.items():
+        if (msg := _bad_id(key)) is not None:
+            yield Found(("sources", key), msg, at_key=True)
+        if source.url is not None:
+            parts = urlsplit(source.url)
+            if parts.scheme not in ("http", "https") or not parts.netloc or " " in source.url:
+                yield Found(
+                    ("sources", key, "url"),
+                    f"`{source.url}` is not a web address (http:// or https://)",
+                )
+        if (msg := _bad_text(source.title, "a title")) is not None:
+            yield Found(("sources", key, "title"), msg)
+    for pid, identity in tl.people.items():
+        if (msg := _bad_id(pid)) is not None:
+            yield Found(("people", pid), msg, at_key=True)
+        if (msg := _bad_text(identity.name, "a name")) is not None:
+            yield Found(("people", pid, "name"), msg)
+        for i, alias in enumerate(identity.aliases):
+            if (msg := _bad_text(alias, "an alias")) is not None:
+                yield Found(("people", pid, "aliases", i), msg)
+
+
+def dates_increase(tl: Timeline) -> Iterator[Found]:
+    for before, after in zip(tl.snapshots, tl.snapshots[1:], strict=False):
+        if after.date <= before.date:
+            word = "repeats" if after.date == before.date else "comes before"
+            yield Found(
+                ("date",),
+                f"snapshot date {after.date} {word} the previous snapshot's {before.date}",
+                date=after.date,
+            )
+
+
+def check_timeline(tl: Timeline, *, unchecked_lineage: Iterable[dt.date] = ()) -> Iterator[Found]:
+    """Every problem of a timeline: the dataset's own, then each snapshot's.
+
+    ``unchecked_lineage`` names snapshots whose predecessor could not be read, so
+    their ``from`` cannot be checked.
+    """
+    skip = set(unchecked_lineage)
+    yield from registry_is_well_formed(tl)
+    yield from dates_increase(tl)
+    previous: Snapshot | None = None
+    for i, snap in enumerate(tl.snapshots):
+        for found in check_snapshot(
+            snap,
+            sources=tl.sources,
+            registry=tl.people,
+            previous=previous,
+            first=(i == 0 and snap.date not in skip),
+        ):
+            if snap.date in skip and found.path[:1] == ("units",) and found.path[2:3] == ("from",):
+                continue
+            yield Found(found.path, found.message, snap.date, found.at_key)
+        previous = snap
+
+
+def validate(obj: Snapshot | Timeline) -> list[Problem]:
+    """Every problem of a snapshot or timeline built in memory, sorted.
+
+    Problems carry ``<snapshot DATE>`` or ``<dataset>`` as their file and no line.
+    An empty list means valid.
+    """
+    found: Iterable[Found]
+    if isinstance(obj, Timeline):
+        found = check_timeline(obj)
+    else:
+        found = (Found(f.path, f.message, obj.date, f.at_key) for f in check_snapshot(obj))
+    out = {
+        Problem(
+            f"<snapshot {f.date.isoformat()}>" if f.date is not None else "<dataset>",
+            0,
+            0,
+            f.path_text,
+            f.message,
+        )
+        for f in found
+    }
+    return sorted(out)

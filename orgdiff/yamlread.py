@@ -1,0 +1,371 @@
+"""Strict YAML reading: libyaml's C parser, every scalar a string, places kept.
+
+The reader walks libyaml's event stream itself instead of building PyYAML's
+node tree: it is where the strictness lives (no duplicate keys, anchors,
+aliases, tags, second documents, tabs or control characters; bounded depth
+and size) and it builds plain ``dict``/``list``/``str`` values directly.
+
+Where each value sits in the file is only worked out when a problem needs it:
+:meth:`Document.locate` parses the text a second time, recording marks. A
+valid file never pays for locations.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.events import (
+    AliasEvent,
+    DocumentEndEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+    StreamStartEvent,
+)
+
+from .errors import Problem
+
+__all__ = ["MAX_BYTES", "MAX_DEPTH", "Document", "PathKey", "format_path", "read_file", "read_text"]
+
+try:  # libyaml is part of every PyYAML wheel; the pure parser is only a fallback.
+    from yaml import CBaseLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import BaseLoader as _Loader  # type: ignore[assignment]
+
+#: Files larger than this are refused before they are read (512 MiB).
+MAX_BYTES = 512 * 1024 * 1024
+#: The format needs five levels; anything much deeper is an attack or a mistake.
+MAX_DEPTH = 16
+#: After this many problems in one file the rest of it is not reported.
+MAX_PROBLEMS = 100
+
+PathKey = tuple[str | int, ...]
+
+# Characters that may not appear raw in a data file: C0 controls but newline
+# and carriage return, DEL, C1 controls, tabs, stray byte-order marks, the
+# Unicode bidirectional controls (which can make text display differently from
+# what it is), and the line/paragraph separators YAML treats as line breaks.
+_FORBIDDEN = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\t\ufeff\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+)
+_SIMPLE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def format_path(path: PathKey) -> str:
+    """``("people", "bob", "sources", 0)`` -> ``$.people.bob.sources[0]``."""
+    out = ["$"]
+    for part in path:
+        if isinstance(part, int):
+            out.append(f"[{part}]")
+        elif _SIMPLE_KEY.fullmatch(part):
+            out.append(f".{part}")
+        else:
+            out.append(f"[{part!r}]")
+    return "".join(out)
+
+
+def _describe_char(ch: str) -> str:
+    if ch == "\t":
+        return "a tab character; indent with spaces"
+    if ch == "\ufeff":
+        return "a byte-order mark (U+FEFF) inside the file"
+    if ch in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069":
+        return f"a bidirectional control character (U+{ord(ch):04X})"
+    return f"a control character (U+{ord(ch):04X})"
+
+
+class _Stop(Exception):
+    """Abandon the rest of a document (too deep, too many problems)."""
+
+
+class Document:
+    """One YAML file, read: its text, its plain data and the problems found.
+
+    ``data`` is ``None`` when the file could not be read at all.
+    """
+
+    __slots__ = ("_locations", "data", "file", "problems", "text")
+
+    def __init__(self, file: str, text: str | None) -> None:
+        self.file = file
+        self.text = text
+        self.data: Any = None
+        self.problems: list[Problem] = []
+        self._locations: dict[PathKey, tuple[int, int, int, int]] | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.data is not None and not self.problems
+
+    def problem(self, path: PathKey, message: str, *, at_key: bool = False) -> Problem:
+        """A :class:`Problem` at ``path``, located in the file."""
+        line, column = self.locate(path, at_key=at_key)
+        return Problem(self.file, line, column, format_path(path), message)
+
+    def locate(self, path: PathKey, *, at_key: bool = False) -> tuple[int, int]:
+        """(line, column) of the value at ``path``, or of its key with ``at_key``.
+
+        Falls back to the nearest enclosing value that exists in the file.
+        """
+        if self.text is None:
+            return (0, 0)
+        if self._locations is None:
+            self._locations = _locations(self.text)
+        probe = tuple(path)
+        while probe:
+            marks = self._locations.get(probe)
+            if marks is not None:
+                return (marks[0], marks[1]) if at_key else (marks[2], marks[3])
+            probe = probe[:-1]
+            at_key = False
+        marks = self._locations.get((), (1, 1, 1, 1))
+        return (marks[2], marks[3])
+
+
+def read_file(path: Path, *, display: str | None = None) -> Document:
+    """Read and parse one YAML file. Problems are kept on the document."""
+    name = display if display is not None else str(path)
+    try:
+        st = path.stat()
+    except OSError as exc:
+        doc = Document(name, None)
+        doc.problems.append(Problem(name, 0, 0, "$", f"cannot read: {exc.strerror or exc}"))
+        return doc
+    if not stat.S_ISREG(st.st_mode):
+        doc = Document(name, None)
+        doc.problems.append(Problem(name, 0, 0, "$", "not a regular file"))
+        return doc
+    if st.st_size > MAX_BYTES:
+        doc = Document(name, None)
+        doc.problems.append(
+            Problem(name, 0, 0, "$", f"file is {st.st_size} bytes, over the limit of {MAX_BYTES}")
+        )
+        return doc
+    try:
+        # O_NONBLOCK: a file swapped for a FIFO between stat and open must not hang us.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as fh:
+            raw = fh.read(MAX_BYTES + 1)
+    except OSError as exc:
+        doc = Document(name, None)
+        doc.problems.append(Problem(name, 0, 0, "$", f"cannot read: {exc.strerror or exc}"))
+        return doc
+    return read_bytes(raw, name)
+
+
+def read_bytes(raw: bytes, file: str) -> Document:
+    """Decode UTF-8 strictly (a leading BOM allowed) and parse."""
+    if len(raw) > MAX_BYTES:
+        doc = Document(file, None)
+        doc.problems.append(
+            Problem(file, 0, 0, "$", f"file is over the limit of {MAX_BYTES} bytes")
+        )
+        return doc
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
+        doc = Document(file, None)
+        bad = raw[exc.start : exc.start + 1].hex()
+        doc.problems.append(
+            Problem(file, line, column, "$", f"not UTF-8: byte 0x{bad} cannot be decoded")
+        )
+        return doc
+    return read_text(text, file)
+
+
+def read_text(text: str, file: str) -> Document:
+    """Parse YAML text strictly into plain dicts, lists and strings."""
+    doc = Document(file, text)
+    bad = _FORBIDDEN.search(text)
+    if bad is not None:
+        for m in _FORBIDDEN.finditer(text):
+            start = m.start()
+            line = text.count("\n", 0, start) + 1
+            column = start - (text.rfind("\n", 0, start) + 1) + 1
+            doc.problems.append(Problem(file, line, column, "$", _describe_char(m.group())))
+            if len(doc.problems) >= MAX_PROBLEMS:
+                break
+        doc.text = None  # locations would be meaningless; do not parse further
+        return doc
+    walker = _Walker(doc, record=None)
+    doc.data = walker.run(text)
+    if doc.data is None and not doc.problems:
+        doc.problems.append(Problem(file, 1, 1, "$", "file is empty; expected a mapping"))
+    return doc
+
+
+def _locations(text: str) -> dict[PathKey, tuple[int, int, int, int]]:
+    record: dict[PathKey, tuple[int, int, int, int]] = {}
+    _Walker(Document("", text), record=record).run(text)
+    return record
+
+
+class _Walker:
+    """Builds plain values from libyaml events, enforcing the strict subset."""
+
+    def __init__(self, doc: Document, record: dict[PathKey, tuple[int, int, int, int]] | None):
+        self.doc = doc
+        self.record = record
+        self.events: Iterator[Any] = iter(())
+
+    def fail(self, mark: Any, path: PathKey, message: str) -> None:
+        line, column = (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
+        if self.record is None:
+            self.doc.problems.append(
+                Problem(self.doc.file, line, column, format_path(path), message)
+            )
+            if len(self.doc.problems) >= MAX_PROBLEMS:
+                raise _Stop
+
+    def run(self, text: str) -> Any:
+        loader = _Loader(text)
+        self.events = _events(loader)
+        try:
+            return self._stream()
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            what = exc.problem or exc.context or "invalid YAML"
+            self.fail(mark, (), f"invalid YAML: {what}")
+        except yaml.YAMLError as exc:
+            self.fail(None, (), f"invalid YAML: {exc}")
+        except _Stop:
+            pass
+        finally:
+            loader.dispose()
+        return None
+
+    def _stream(self) -> Any:
+        ev = next(self.events)
+        assert isinstance(ev, StreamStartEvent)
+        ev = next(self.events)
+        if isinstance(ev, StreamEndEvent):
+            return None
+        assert isinstance(ev, DocumentStartEvent)
+        if ev.explicit and ev.version is not None:
+            self.fail(ev.start_mark, (), "%YAML directives are not allowed")
+        if ev.tags:
+            self.fail(ev.start_mark, (), "%TAG directives are not allowed")
+        first = next(self.events)
+        if not isinstance(first, MappingStartEvent):
+            kind = "a list" if isinstance(first, SequenceStartEvent) else "text"
+            if isinstance(first, ScalarEvent) and first.value == "" and first.implicit[0]:
+                self.fail(first.start_mark, (), "file is empty; expected a mapping")
+            else:
+                self.fail(first.start_mark, (), f"the top level must be a mapping, not {kind}")
+            raise _Stop
+        value = self._node(first, (), 1)
+        ev = next(self.events)
+        assert isinstance(ev, DocumentEndEvent)
+        ev = next(self.events)
+        if not isinstance(ev, StreamEndEvent):
+            self.fail(ev.start_mark, (), "a second YAML document; a file holds one document")
+            return value
+        return value
+
+    def _check(self, ev: Any, path: PathKey) -> None:
+        if ev.anchor is not None:
+            self.fail(
+                ev.start_mark,
+                path,
+                f"anchors (`&{ev.anchor}`) are not allowed; write the value out",
+            )
+        if ev.tag is not None:
+            self.fail(ev.start_mark, path, f"tags (`{ev.tag}`) are not allowed")
+
+    def _node(self, ev: Any, path: PathKey, depth: int) -> Any:
+        if isinstance(ev, AliasEvent):
+            self.fail(
+                ev.start_mark,
+                path,
+                f"aliases (`*{ev.anchor}`) are not allowed; write the value out",
+            )
+            return None
+        if depth > MAX_DEPTH:
+            self.fail(ev.start_mark, path, f"nested deeper than {MAX_DEPTH} levels")
+            raise _Stop
+        if ev.anchor is not None or ev.tag is not None:
+            self._check(ev, path)
+        if isinstance(ev, ScalarEvent):
+            return ev.value
+        if isinstance(ev, SequenceStartEvent):
+            return self._sequence(path, depth)
+        if isinstance(ev, MappingStartEvent):
+            return self._mapping(path, depth)
+        raise AssertionError(f"unexpected event {ev!r}")  # pragma: no cover
+
+    def _sequence(self, path: PathKey, depth: int) -> list[Any]:
+        out: list[Any] = []
+        record = self.record
+        for ev in self.events:
+            if isinstance(ev, SequenceEndEvent):
+                return out
+            here = (*path, len(out))
+            if record is not None:
+                m = ev.start_mark
+                record[here] = (m.line + 1, m.column + 1, m.line + 1, m.column + 1)
+            out.append(self._node(ev, here, depth + 1))
+        raise AssertionError("unterminated sequence")  # pragma: no cover
+
+    def _mapping(self, path: PathKey, depth: int) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        record = self.record
+        events = self.events
+        for ev in events:
+            if isinstance(ev, MappingEndEvent):
+                return out
+            if not isinstance(ev, ScalarEvent) or ev.anchor is not None or ev.tag is not None:
+                self.fail(ev.start_mark, path, "keys must be plain text")
+                self._skip(ev)
+                self._skip(next(events))
+                continue
+            key = ev.value
+            here = (*path, key)
+            value_ev = next(events)
+            if record is not None:
+                k, v = ev.start_mark, value_ev.start_mark
+                record.setdefault(here, (k.line + 1, k.column + 1, v.line + 1, v.column + 1))
+            if key in out:
+                first = self.doc.locate(here, at_key=True)[0] if self.record is None else 0
+                self.fail(
+                    ev.start_mark,
+                    here,
+                    f"duplicate key `{key}`" + (f"; the first is on line {first}" if first else ""),
+                )
+                self._skip(value_ev)
+                continue
+            out[key] = self._node(value_ev, here, depth + 1)
+        raise AssertionError("unterminated mapping")  # pragma: no cover
+
+    def _skip(self, ev: Any) -> None:
+        """Consume the rest of the node that ``ev`` starts."""
+        level = 1 if isinstance(ev, MappingStartEvent | SequenceStartEvent) else 0
+        while level:
+            ev = next(self.events)
+            if isinstance(ev, MappingStartEvent | SequenceStartEvent):
+                level += 1
+                if level > MAX_DEPTH:
+                    raise _Stop
+            elif isinstance(ev, MappingEndEvent | SequenceEndEvent):
+                level -= 1
+
+
+def _events(loader: Any) -> Iterator[Any]:
+    get = loader.get_event
+    check = loader.check_event
+    while check():
+        yield get()
