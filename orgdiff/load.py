@@ -230,7 +230,7 @@ class _Missing(Exception):
 
 
 def _problems_of(exc: BaseException, doc: Document, root: PathKey = ()) -> Iterator[Problem]:
-    for path, leaf, cls in _walk(exc, root, None):
+    for path, leaf, _cls in _walk(exc, root, None):
         if isinstance(leaf, _Missing):
             yield doc.problem(path, f"missing required key `{leaf.key}`")
         elif isinstance(leaf, ForbiddenExtraKeysError):
