@@ -8,7 +8,8 @@
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
+from importlib.metadata import PackageNotFoundError as _PackageNotFoundError
+from importlib.metadata import version as _version
 
 from .dates import resolve as resolve_date
 from .dump import dump, save
@@ -18,8 +19,8 @@ from .model import Confidence, Identity, Person, Relation, Snapshot, Source, Tim
 from .validate import validate
 
 try:
-    __version__ = version("orgdiff")
-except PackageNotFoundError:  # pragma: no cover - running from a bare source tree
+    __version__ = _version("orgdiff")
+except _PackageNotFoundError:  # pragma: no cover - running from a bare source tree
     __version__ = "0+unknown"
 
 __all__ = [

@@ -24,7 +24,7 @@ from .model import Confidence, Identity, Person, Relation, Snapshot, Source, Tim
 
 __all__ = ["dump", "save"]
 
-from yaml.cyaml import CEmitter as _Emitter
+from yaml._yaml import CEmitter as _Emitter
 
 #: An entry whose one-line form is longer than this is written as a block.
 FLOW_WIDTH = 100
@@ -34,7 +34,7 @@ class _Flow(dict[str, Any]):
     """A mapping to be written on one line."""
 
 
-class _Dumper(_Emitter, SafeRepresenter, BaseResolver):  # type: ignore[misc]
+class _Dumper(_Emitter, SafeRepresenter, BaseResolver):
     """Every scalar is text (as orgdiff reads it), so nothing needs quoting
     merely because YAML 1.1 would have read it as a number or a boolean."""
 
@@ -68,7 +68,7 @@ _Dumper.add_representer(list, _represent_list)
 
 
 def _emit(data: Any) -> str:
-    return yaml.dump(data, Dumper=_Dumper)  # type: ignore[no-any-return]
+    return yaml.dump(data, Dumper=_Dumper)
 
 
 def _entry(fields: dict[str, Any]) -> dict[str, Any]:

@@ -136,7 +136,9 @@ def _make_converter() -> cattrs.Converter:
         }
         if cls is Snapshot:
             overrides["identities"] = override(omit=True)
-        inner = make_dict_structure_fn(cls, conv, _cattrs_forbid_extra_keys=True, **overrides)
+        inner: Callable[[Any, Any], Any] = make_dict_structure_fn(
+            cls, conv, _cattrs_forbid_extra_keys=True, **overrides
+        )
 
         def structure(value: Any, _: Any) -> Any:
             if not isinstance(value, dict):
@@ -151,7 +153,7 @@ def _make_converter() -> cattrs.Converter:
         conv.register_structure_hook(cls, class_hook(cls))
 
     def mapping(value_type: type) -> Callable[[Any, Any], Any]:
-        inner = conv.gen_structure_mapping(dict[str, value_type])  # type: ignore[valid-type]
+        inner: Callable[[Any, Any], Any] = conv.gen_structure_mapping(dict[str, value_type])  # type: ignore[valid-type]
 
         def structure(value: Any, _: Any) -> Any:
             if not isinstance(value, dict):
@@ -160,9 +162,11 @@ def _make_converter() -> cattrs.Converter:
 
         return structure
 
+    def is_mapping_of(value_type: type) -> Callable[[Any], bool]:
+        return lambda t: _is_mapping_of(t, value_type)
+
     for value_type in (Unit, Person, Source, Identity):
-        hook = mapping(value_type)
-        conv.register_structure_hook_func(lambda t, vt=value_type: _is_mapping_of(t, vt), hook)
+        conv.register_structure_hook_func(is_mapping_of(value_type), mapping(value_type))
     return conv
 
 
@@ -215,10 +219,11 @@ def _walk(
         for sub in without:
             yield from _walk(sub, path, exc.cl)
     elif isinstance(exc, IterableValidationError):
-        with_notes, without = exc.group_exceptions()
-        for sub, note in with_notes:
-            yield from _walk(sub, (*path, note.index), cls)
-        for sub in without:
+        items, rest = exc.group_exceptions()
+        for sub, item_note in items:
+            index: Any = item_note.index  # the note's own attribute, not str.index
+            yield from _walk(sub, (*path, index), cls)
+        for sub in rest:
             yield from _walk(sub, path, cls)
     else:
         yield path, exc, cls

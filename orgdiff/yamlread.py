@@ -337,7 +337,8 @@ class _Walker:
             here = (*path, key)
             value_ev = next(events)
             if record is not None:
-                k, v = ev.start_mark, value_ev.start_mark
+                k: Any = ev.start_mark
+                v: Any = value_ev.start_mark
                 record.setdefault(here, (k.line + 1, k.column + 1, v.line + 1, v.column + 1))
             if key in out:
                 first = self.doc.locate(here, at_key=True)[0] if self.record is None else 0

@@ -1,0 +1,67 @@
+"""Canonical YAML output."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+import orgdiff
+from orgdiff import Confidence, OrgdiffError, Person, Snapshot, Unit
+
+EXAMPLE = Path(__file__).parent / "data" / "example"
+
+
+def test_dump_is_tidy() -> None:
+    """Defaults are left out, short entries take one line, every scalar stays plain."""
+    snap = Snapshot(
+        date=dt.date(2025, 9, 1),
+        event="NO change, really: 010",
+        units={"meta": Unit(id="meta", name="Meta", lead="mark-zuckerberg")},
+        people={
+            "mark-zuckerberg": Person(id="mark-zuckerberg", unit="meta", title="CEO"),
+            "x": Person(id="x", unit="meta", confidence=Confidence.RUMOURED, sources=("s",)),
+        },
+    )
+    expected = """\
+date: 2025-09-01
+event: 'NO change, really: 010'
+units:
+  meta: {name: Meta, lead: mark-zuckerberg}
+people:
+  mark-zuckerberg: {title: CEO, unit: meta}
+  x: {unit: meta, confidence: rumoured, sources: [s]}
+"""
+    assert expected == orgdiff.dump(snap)
+    assert snap == orgdiff.parse_snapshot(expected)
+
+
+def test_dump_example_round_trips(tmp_path: Path) -> None:
+    """Saving the example dataset and loading it back gives the same timeline."""
+    tl = orgdiff.load(EXAMPLE)
+    assert tl == orgdiff.load(orgdiff.save(tl, tmp_path / "copy"))
+    for snap in tl:
+        assert snap == orgdiff.parse_snapshot(orgdiff.dump(snap))
+
+
+def test_save_refuses_to_overwrite(tmp_path: Path) -> None:
+    """`save` does not replace a dataset unless asked to, and then removes stale snapshots."""
+    tl = orgdiff.load(EXAMPLE)
+    orgdiff.save(tl, tmp_path)
+    with pytest.raises(OrgdiffError, match="already holds a dataset"):
+        orgdiff.save(tl, tmp_path)
+    shorter = orgdiff.Timeline(
+        name=tl.name, snapshots=tl.snapshots[:2], sources=tl.sources, people=tl.people
+    )
+    orgdiff.save(shorter, tmp_path, overwrite=True)
+    assert ["2022-01-10.yaml", "2023-03-01.yaml"] == sorted(
+        p.name for p in (tmp_path / "snapshots").iterdir()
+    )
+    assert shorter == orgdiff.load(tmp_path)
+
+
+def test_dump_rejects_other_types() -> None:
+    """dump() takes a Snapshot or a Timeline."""
+    with pytest.raises(TypeError, match="Snapshot or a Timeline"):
+        orgdiff.dump({"date": "2020-01-01"})  # type: ignore[arg-type]

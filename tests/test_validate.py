@@ -1,0 +1,180 @@
+"""Each named check, on single corruptions of an example snapshot."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import attrs
+import pytest
+
+import orgdiff
+from orgdiff import Person, Relation, Snapshot, Unit
+from orgdiff.errors import OrgDataError, Problem
+
+EXAMPLE = Path(__file__).parent / "data" / "example"
+SNAP = orgdiff.load(EXAMPLE).at("2024-06")
+
+
+def _person(snap: Snapshot, pid: str, **changes: object) -> Snapshot:
+    people = dict(snap.people)
+    people[pid] = attrs.evolve(people[pid], **changes)
+    return attrs.evolve(snap, people=people)
+
+
+def _unit(snap: Snapshot, uid: str, **changes: object) -> Snapshot:
+    units = dict(snap.units)
+    units[uid] = attrs.evolve(units[uid], **changes)
+    return attrs.evolve(snap, units=units)
+
+
+CASES: list[tuple[str, Callable[[Snapshot], Snapshot], str, str]] = [
+    (
+        "manager missing",
+        lambda s: _person(s, "eli-moreau", reports_to="chen-lee"),
+        "$.people.eli-moreau.reports_to",
+        "person `eli-moreau` reports to `chen-lee`, but `chen-lee` is not in the snapshot of 2024-06-03; did you mean `chen-li`?",
+    ),
+    (
+        "reporting cycle",
+        lambda s: _person(s, "ada-park", reports_to="chen-li"),
+        "$.people.ada-park.reports_to",
+        "reporting lines form a cycle: `ada-park` => `chen-li` => `ben-okafor` => `ada-park`",
+    ),
+    (
+        "self report",
+        lambda s: _person(s, "ada-park", reports_to="ada-park"),
+        "$.people.ada-park.reports_to",
+        "`ada-park` reports to themselves",
+    ),
+    (
+        "manager in a sibling unit",
+        lambda s: _person(s, "femi-adeyemi", reports_to="ben-okafor"),
+        "$.people.femi-adeyemi.reports_to",
+        "person `femi-adeyemi` in `platform` reports to `ben-okafor` in `autonomy`, which is neither `platform` nor above it",
+    ),
+    (
+        "unit missing",
+        lambda s: _person(s, "eli-moreau", unit="reseach"),
+        "$.people.eli-moreau.unit",
+        "person `eli-moreau` is in unit `reseach`, but there is no unit `reseach`; did you mean `research`?",
+    ),
+    (
+        "parent missing",
+        lambda s: _unit(s, "research", parent="autonmy"),
+        "$.units.research.parent",
+        "unit `research` has parent `autonmy`, but there is no unit `autonmy`; did you mean `autonomy`?",
+    ),
+    (
+        "unit cycle",
+        lambda s: _unit(s, "autonomy", parent="research"),
+        "$.units.autonomy.parent",
+        "unit parents form a cycle: `autonomy` => `research` => `autonomy`",
+    ),
+    (
+        "two roots",
+        lambda s: _unit(s, "platform", parent=None),
+        "$.units.platform",
+        "`platform` has no parent, but `acme` is already the root; give it a `parent`",
+    ),
+    (
+        "lead outside the branch",
+        lambda s: _unit(s, "platform", lead="chen-li"),
+        "$.units.platform.lead",
+        "unit `platform` is led by `chen-li`, whose unit `research` is neither `platform` nor above it",
+    ),
+    (
+        "lead missing",
+        lambda s: _unit(s, "platform", lead="nobody"),
+        "$.units.platform.lead",
+        "unit `platform` is led by `nobody`, but `nobody` is not in the snapshot of 2024-06-03",
+    ),
+    (
+        "bad id",
+        lambda s: attrs.evolve(s, units={**s.units, "Bad Id": Unit(id="Bad Id", name="B", parent="acme")}),
+        "$.units['Bad Id']",
+        "`Bad Id` is not a valid id; ids are lowercase kebab-case, such as `ai-products`",
+    ),
+    (
+        "two-line event",
+        lambda s: attrs.evolve(s, event="one\ntwo"),
+        "$.event",
+        "the event must be one line",
+    ),
+    (
+        "relation to nowhere",
+        lambda s: attrs.evolve(s, relations=(Relation(kind="dotted-line", from_="platform", to="nobody"),)),
+        "$.relations[0].to",
+        "relation `dotted-line` to `nobody`: no unit or person `nobody`",
+    ),
+    (
+        "person in no unit",
+        lambda s: attrs.evolve(s, people={**s.people, "zed": Person(id="zed", unit="nowhere")}),
+        "$.people.zed.unit",
+        "person `zed` is in unit `nowhere`, but there is no unit `nowhere`",
+    ),
+]
+
+
+@pytest.mark.parametrize(("corrupt", "path", "message"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_each_corruption_is_caught_at_its_path(
+    corrupt: Callable[[Snapshot], Snapshot], path: str, message: str
+) -> None:
+    """A single corruption is reported at the path of the offending value."""
+    problems = orgdiff.validate(corrupt(SNAP))
+    assert Problem("<snapshot 2024-06-03>", 0, 0, path, message) in problems
+
+
+def test_the_example_is_valid() -> None:
+    """The example dataset has no problems."""
+    assert [] == orgdiff.validate(orgdiff.load(EXAMPLE))
+    assert [] == orgdiff.validate(SNAP)
+
+
+def test_problems_are_sorted_and_counted() -> None:
+    """OrgDataError sorts and de-duplicates its problems and ends with the count."""
+    a = Problem("f.yaml", 3, 1, "$.a", "second")
+    b = Problem("f.yaml", 1, 5, "$.b", "first")
+    err = OrgDataError([a, b, a])
+    assert [b, a] == err.problems
+    assert "f.yaml:1:5: $.b: first\nf.yaml:3:1: $.a: second\n2 problems found" == str(err)
+    assert "1 problem found" == str(OrgDataError([a])).splitlines()[-1]
+
+
+def test_a_problem_without_a_place_has_no_line() -> None:
+    """A problem not tied to a line prints as FILE: PATH: message."""
+    assert "<snapshot 2020-01-01>: $.x: m" == str(Problem("<snapshot 2020-01-01>", 0, 0, "$.x", "m"))
+
+
+def test_timeline_checks_dates_registry_sources_and_lineage() -> None:
+    """Across a timeline: increasing dates, registered people, known sources, `from` in the previous snapshot."""
+    tl = orgdiff.load(EXAMPLE)
+    first, second, third, fourth = tl.snapshots
+    bad_third = attrs.evolve(
+        third,
+        sources=("split-memo", "no-such-source"),
+        units={**third.units, "platform": attrs.evolve(third.units["platform"], from_=("enginering",))},
+        people={**third.people, "newbie": Person(id="newbie", unit="acme")},
+    )
+    broken = attrs.evolve(tl, snapshots=(first, second, bad_third, fourth, attrs.evolve(fourth)))
+    messages = {(p.file, p.path, p.message) for p in orgdiff.validate(broken)}
+    assert (
+        "<snapshot 2024-06-03>",
+        "$.sources[1]",
+        "source `no-such-source` is not in dataset.yaml",
+    ) in messages
+    assert (
+        "<snapshot 2024-06-03>",
+        "$.units.platform.from[0]",
+        "unit `platform` comes from `enginering`, but there is no unit `enginering` in the snapshot of 2023-03-01; did you mean `engineering`?",
+    ) in messages
+    assert (
+        "<snapshot 2024-06-03>",
+        "$.people.newbie",
+        "person `newbie` is not in the people of dataset.yaml",
+    ) in messages
+    assert (
+        "<snapshot 2025-02-14>",
+        "$.date",
+        "snapshot date 2025-02-14 repeats the previous snapshot's 2025-02-14",
+    ) in messages
