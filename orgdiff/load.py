@@ -31,7 +31,7 @@ from . import dates
 from .errors import DateError, OrgDataError, OrgdiffError, Problem
 from .model import Confidence, Identity, Person, Relation, Snapshot, Source, Timeline, Unit
 from .suggest import did_you_mean
-from .yamlread import Document, PathKey, read_file, read_text
+from .yamlread import Document, PathKey, format_path, read_file, read_text
 
 __all__ = [
     "DATASET_FILE",
@@ -136,16 +136,20 @@ def _make_converter() -> cattrs.Converter:
         }
         if cls is Snapshot:
             overrides["identities"] = override(omit=True)
-        inner: Callable[[Any, Any], Any] = make_dict_structure_fn(
-            cls, conv, _cattrs_forbid_extra_keys=True, **overrides
-        )
+        # Built on first use: generating it looks up the hooks of the fields,
+        # and the mapping-of-ids hooks below are not registered yet.
+        inner: list[Callable[[Any, Any], Any]] = []
 
         def structure(value: Any, _: Any) -> Any:
             if not isinstance(value, dict):
                 raise _SchemaError(
                     f"expected a mapping (`key: value` lines), got {_describe(value)}"
                 )
-            return inner(value, cls)
+            if not inner:
+                inner.append(
+                    make_dict_structure_fn(cls, conv, _cattrs_forbid_extra_keys=True, **overrides)
+                )
+            return inner[0](value, cls)
 
         return structure
 
@@ -229,13 +233,31 @@ def _walk(
         yield path, exc, cls
 
 
+def _value_at(data: Any, path: PathKey) -> Any:
+    for part in path:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return _Missing
+    return data
+
+
 class _Missing(Exception):
     def __init__(self, key: str) -> None:
         self.key = key
 
 
 def _problems_of(exc: BaseException, doc: Document, root: PathKey = ()) -> Iterator[Problem]:
+    # A value the reader refused (an alias) is read as None; the schema's
+    # complaint about that None would only repeat the reader's problem.
+    refused = {p.path for p in doc.problems}
     for path, leaf, _cls in _walk(exc, root, None):
+        if (
+            isinstance(leaf, _SchemaError)
+            and format_path(path) in refused
+            and _value_at(doc.data, path) is None
+        ):
+            continue
         if isinstance(leaf, _Missing):
             yield doc.problem(path, f"missing required key `{leaf.key}`")
         elif isinstance(leaf, ForbiddenExtraKeysError):

@@ -54,10 +54,22 @@ def _bad_id(entity_id: str) -> str | None:
     return f"`{entity_id}` is not a valid id; ids are lowercase kebab-case, such as `ai-products`"
 
 
-def _bad_text(value: str, what: str) -> str | None:
+def _bad_text(value: str, what: str, *, lines: bool = False) -> str | None:
+    """Why ``value`` cannot be written and read back as text, or ``None``.
+
+    With ``lines``, plain line breaks are allowed (notes, descriptions).
+    """
+    if not value:  # the reader refuses an empty value too: dump(s) would not load
+        return f"{what} is empty"
     for ch in value:
+        if ch == "\n" and lines:
+            continue
         if ch in "\n\r\u2028\u2029\x85":
-            return f"{what} must be one line"
+            return (
+                f"{what} must be one line"
+                if not lines
+                else f"{what} contains a line break other than a newline"
+            )
         if unicodedata.category(ch) == "Cc":
             return f"{what} contains a control character (U+{ord(ch):04X})"
         if ch in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069":
@@ -65,6 +77,10 @@ def _bad_text(value: str, what: str) -> str | None:
     if value != value.strip():
         return f"{what} has leading or trailing spaces"
     return None
+
+
+def _bad_note(note: str | None) -> str | None:
+    return None if note is None else _bad_text(note, "a note", lines=True)
 
 
 # --- checks on one snapshot ---------------------------------------------------------
@@ -91,6 +107,17 @@ def texts_are_clean(snap: Snapshot) -> Iterator[Found]:
     for pid, person in snap.people.items():
         if person.title is not None and (msg := _bad_text(person.title, "a title")) is not None:
             yield Found(("people", pid, "title"), msg)
+    if (msg := _bad_note(snap.note)) is not None:
+        yield Found(("note",), msg)
+    for uid, unit in snap.units.items():
+        if (msg := _bad_note(unit.note)) is not None:
+            yield Found(("units", uid, "note"), msg)
+    for pid, person in snap.people.items():
+        if (msg := _bad_note(person.note)) is not None:
+            yield Found(("people", pid, "note"), msg)
+    for i, rel in enumerate(snap.relations):
+        if (msg := _bad_note(rel.note)) is not None:
+            yield Found(("relations", i, "note"), msg)
 
 
 def one_root(snap: Snapshot) -> Iterator[Found]:
@@ -338,6 +365,13 @@ def check_snapshot(
 
 
 def registry_is_well_formed(tl: Timeline) -> Iterator[Found]:
+    if (msg := _bad_text(tl.name, "the dataset name")) is not None:
+        yield Found(("name",), msg)
+    if (
+        tl.description is not None
+        and (msg := _bad_text(tl.description, "the description", lines=True)) is not None
+    ):
+        yield Found(("description",), msg)
     for key, source in tl.sources.items():
         if (msg := _bad_id(key)) is not None:
             yield Found(("sources", key), msg, at_key=True)
@@ -350,6 +384,13 @@ def registry_is_well_formed(tl: Timeline) -> Iterator[Found]:
                 )
         if (msg := _bad_text(source.title, "a title")) is not None:
             yield Found(("sources", key, "title"), msg)
+        if (
+            source.publisher is not None
+            and (msg := _bad_text(source.publisher, "a publisher")) is not None
+        ):
+            yield Found(("sources", key, "publisher"), msg)
+        if (msg := _bad_note(source.note)) is not None:
+            yield Found(("sources", key, "note"), msg)
     for pid, identity in tl.people.items():
         if (msg := _bad_id(pid)) is not None:
             yield Found(("people", pid), msg, at_key=True)

@@ -81,6 +81,10 @@ def _describe_char(ch: str) -> str:
         return "a byte-order mark (U+FEFF) inside the file"
     if ch in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069":
         return f"a bidirectional control character (U+{ord(ch):04X})"
+    if ch == "\u2028":
+        return "a line separator (U+2028), which YAML reads as a line break"
+    if ch == "\u2029":
+        return "a paragraph separator (U+2029), which YAML reads as a line break"
     return f"a control character (U+{ord(ch):04X})"
 
 
@@ -240,6 +244,16 @@ class _Walker:
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             what = exc.problem or exc.context or "invalid YAML"
+            begun = exc.context_mark
+            if (
+                exc.problem
+                and exc.context
+                and begun is not None
+                and mark is not None
+                and (begun.line, begun.column) != (mark.line, mark.column)
+            ):
+                # "did not find expected ']'" is found a line later; say where it began.
+                what += f" ({exc.context} at line {begun.line + 1}, column {begun.column + 1})"
             self.fail(mark, (), f"invalid YAML: {what}")
         except yaml.YAMLError as exc:
             self.fail(None, (), f"invalid YAML: {exc}")
@@ -268,6 +282,9 @@ class _Walker:
             else:
                 self.fail(first.start_mark, (), f"the top level must be a mapping, not {kind}")
             raise _Stop
+        if self.record is not None:  # the document is at its first key
+            m: Any = first.start_mark
+            self.record[()] = (m.line + 1, m.column + 1, m.line + 1, m.column + 1)
         value = self._node(first, (), 1)
         ev = next(self.events)
         assert isinstance(ev, DocumentEndEvent)
@@ -285,7 +302,8 @@ class _Walker:
                 f"anchors (`&{ev.anchor}`) are not allowed; write the value out",
             )
         if ev.tag is not None:
-            self.fail(ev.start_mark, path, f"tags (`{ev.tag}`) are not allowed")
+            tag = ev.tag.replace("tag:yaml.org,2002:", "!!", 1)  # as written: `!!str`
+            self.fail(ev.start_mark, path, f"tags (`{tag}`) are not allowed")
 
     def _node(self, ev: Any, path: PathKey, depth: int) -> Any:
         if isinstance(ev, AliasEvent):
@@ -336,6 +354,12 @@ class _Walker:
             key = ev.value
             here = (*path, key)
             value_ev = next(events)
+            if key == "<<" and ev.implicit[0]:  # plain `<<`, not quoted
+                self.fail(
+                    ev.start_mark, here, "merge keys (`<<`) are not allowed; write the keys out"
+                )
+                self._skip(value_ev)
+                continue
             if record is not None:
                 k: Any = ev.start_mark
                 v: Any = value_ev.start_mark

@@ -92,7 +92,10 @@ def test_reporting_queries(tl: Timeline) -> None:
 def test_unknown_ids_suggest_the_closest(tl: Timeline) -> None:
     """An unknown id raises UnknownIdError (a KeyError) with a did-you-mean."""
     snap = tl.at("2024-06")
-    with pytest.raises(UnknownIdError, match="no person `eli-moreu` in the snapshot of 2024-06-03; did you mean `eli-moreau`"):
+    with pytest.raises(
+        UnknownIdError,
+        match="no person `eli-moreu` in the snapshot of 2024-06-03; did you mean `eli-moreau`",
+    ):
         snap.chain("eli-moreu")
     with pytest.raises(KeyError, match="did you mean `research`"):
         snap.children("reserch")

@@ -91,7 +91,9 @@ CASES: list[tuple[str, Callable[[Snapshot], Snapshot], str, str]] = [
     ),
     (
         "bad id",
-        lambda s: attrs.evolve(s, units={**s.units, "Bad Id": Unit(id="Bad Id", name="B", parent="acme")}),
+        lambda s: attrs.evolve(
+            s, units={**s.units, "Bad Id": Unit(id="Bad Id", name="B", parent="acme")}
+        ),
         "$.units['Bad Id']",
         "`Bad Id` is not a valid id; ids are lowercase kebab-case, such as `ai-products`",
     ),
@@ -103,7 +105,9 @@ CASES: list[tuple[str, Callable[[Snapshot], Snapshot], str, str]] = [
     ),
     (
         "relation to nowhere",
-        lambda s: attrs.evolve(s, relations=(Relation(kind="dotted-line", from_="platform", to="nobody"),)),
+        lambda s: attrs.evolve(
+            s, relations=(Relation(kind="dotted-line", from_="platform", to="nobody"),)
+        ),
         "$.relations[0].to",
         "relation `dotted-line` to `nobody`: no unit or person `nobody`",
     ),
@@ -116,7 +120,9 @@ CASES: list[tuple[str, Callable[[Snapshot], Snapshot], str, str]] = [
 ]
 
 
-@pytest.mark.parametrize(("corrupt", "path", "message"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+@pytest.mark.parametrize(
+    ("corrupt", "path", "message"), [c[1:] for c in CASES], ids=[c[0] for c in CASES]
+)
 def test_each_corruption_is_caught_at_its_path(
     corrupt: Callable[[Snapshot], Snapshot], path: str, message: str
 ) -> None:
@@ -143,7 +149,9 @@ def test_problems_are_sorted_and_counted() -> None:
 
 def test_a_problem_without_a_place_has_no_line() -> None:
     """A problem not tied to a line prints as FILE: PATH: message."""
-    assert "<snapshot 2020-01-01>: $.x: m" == str(Problem("<snapshot 2020-01-01>", 0, 0, "$.x", "m"))
+    assert "<snapshot 2020-01-01>: $.x: m" == str(
+        Problem("<snapshot 2020-01-01>", 0, 0, "$.x", "m")
+    )
 
 
 def test_timeline_checks_dates_registry_sources_and_lineage() -> None:
@@ -153,7 +161,10 @@ def test_timeline_checks_dates_registry_sources_and_lineage() -> None:
     bad_third = attrs.evolve(
         third,
         sources=("split-memo", "no-such-source"),
-        units={**third.units, "platform": attrs.evolve(third.units["platform"], from_=("enginering",))},
+        units={
+            **third.units,
+            "platform": attrs.evolve(third.units["platform"], from_=("enginering",)),
+        },
         people={**third.people, "newbie": Person(id="newbie", unit="acme")},
     )
     broken = attrs.evolve(tl, snapshots=(first, second, bad_third, fourth, attrs.evolve(fourth)))

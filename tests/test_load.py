@@ -1,0 +1,356 @@
+"""Hazards of reading a dataset from disk: encodings, odd files, limits, discovery."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import importlib
+import os
+import shutil
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+import orgdiff
+from orgdiff.errors import OrgDataError, OrgdiffError
+from orgdiff.load import default_dataset
+
+load_module = importlib.import_module("orgdiff.load")  # `orgdiff.load` is the function
+yamlread = importlib.import_module("orgdiff.yamlread")
+
+BASE = Path(__file__).parent / "data" / "invalid" / "base"
+EXAMPLE = Path(__file__).parent / "data" / "example"
+SNAPSHOT = Path("snapshots") / "2020-01-01.yaml"
+
+posix_only = pytest.mark.skipif(os.name != "posix", reason="needs POSIX files")
+
+
+@pytest.fixture
+def org(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the small valid dataset at ``./org``, the current folder being its parent."""
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(BASE, tmp_path / "org")
+    return tmp_path / "org"
+
+
+def problems(path: str | Path = "org") -> list[str]:
+    """What loading ``path`` reports, one string per problem; fails if it loads."""
+    with pytest.raises(OrgDataError) as info:
+        orgdiff.load(path)
+    return [str(p) for p in info.value.problems]
+
+
+# --- encodings and line endings ------------------------------------------------------
+
+
+def test_byte_order_mark_is_accepted(org: Path) -> None:
+    """A UTF-8 byte-order mark at the start of a file is skipped, as editors on Windows write it."""
+    for path in (org / SNAPSHOT, org / "dataset.yaml"):
+        path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    tl = orgdiff.load("org")
+    assert tl.name == "Base Org"
+    assert dt.date(2020, 1, 1) == tl.snapshots[-1].date
+
+
+def test_crlf_line_endings_are_accepted(org: Path) -> None:
+    """Files with CRLF line endings load to the same timeline as with LF."""
+    before = orgdiff.load("org")
+    for path in (org / SNAPSHOT, org / "dataset.yaml"):
+        path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    after = orgdiff.load("org")
+    assert before.snapshots == after.snapshots
+    assert before.people == after.people
+    assert after.sources["memo"].title == "The founding memo"
+
+
+def test_crlf_problems_are_located_as_with_lf(org: Path) -> None:
+    """With CRLF line endings a problem is reported at the same line and column."""
+    path = org / SNAPSHOT
+    path.write_text(
+        path.read_text().replace("title: Chief", "titel: Chief"), encoding="utf-8", newline="\r\n"
+    )
+    found = problems()
+    path.write_text(path.read_text(), encoding="utf-8", newline="\n")
+    assert found == problems()
+    assert found[0].startswith(os.path.join("org", "snapshots", "2020-01-01.yaml") + ":19:5: ")
+
+
+# --- files that are not plain files --------------------------------------------------
+
+
+@posix_only
+def test_fifo_is_refused_without_hanging(org: Path) -> None:
+    """A FIFO named like a snapshot is refused as not a regular file; loading does not block on it."""
+    os.mkfifo(org / "snapshots" / "2021-01-01.yaml")
+    found: list[list[str]] = []
+    worker = threading.Thread(target=lambda: found.append(problems()), daemon=True)
+    worker.start()
+    worker.join(timeout=30)
+    assert not worker.is_alive(), "loading blocked on a FIFO"
+    fifo = os.path.join("org", "snapshots", "2021-01-01.yaml")
+    assert [[f"{fifo}: $: not a regular file"]] == found
+
+
+@posix_only
+def test_fifo_as_dataset_file_is_refused(org: Path) -> None:
+    """A FIFO in place of dataset.yaml is refused too, not opened."""
+    (org / "dataset.yaml").unlink()
+    os.mkfifo(org / "dataset.yaml")
+    assert [os.path.join("org", "dataset.yaml") + ": $: not a regular file"] == problems()
+
+
+@posix_only
+def test_symlinked_snapshot_is_refused(org: Path) -> None:
+    """A snapshot that is a symbolic link is refused, even when it points at a valid file."""
+    (org / "snapshots" / "2021-01-01.yaml").symlink_to(org / SNAPSHOT)
+    link = os.path.join("org", "snapshots", "2021-01-01.yaml")
+    assert [f"{link}: $: a symbolic link; snapshot files must be regular files"] == problems()
+
+
+def test_folder_named_like_a_snapshot_is_refused(org: Path) -> None:
+    """A folder named YYYY-MM-DD.yaml is not read as a snapshot."""
+    (org / "snapshots" / "2021-01-01.yaml").mkdir()
+    folder = os.path.join("org", "snapshots", "2021-01-01.yaml")
+    assert [f"{folder}: $: not a regular file"] == problems()
+
+
+# --- missing pieces --------------------------------------------------------------------
+
+
+def test_missing_dataset_file(org: Path) -> None:
+    """A folder without dataset.yaml is reported as such, not with a traceback."""
+    (org / "dataset.yaml").unlink()
+    found = problems()
+    assert len(found) == 1
+    assert found[0].startswith(os.path.join("org", "dataset.yaml") + ": $: cannot read: ")
+
+
+def test_missing_snapshots_folder(org: Path) -> None:
+    """A dataset without snapshots/ is reported at that folder."""
+    shutil.rmtree(org / "snapshots")
+    assert [os.path.join("org", "snapshots") + ": $: no snapshots folder"] == problems()
+
+
+def test_empty_snapshots_folder(org: Path) -> None:
+    """A dataset with no snapshot at all is an error: there is nothing to show."""
+    for path in (org / "snapshots").iterdir():
+        path.unlink()
+    assert [os.path.join("org", "snapshots") + ": $: no snapshots"] == problems()
+
+
+def test_missing_folder(org: Path) -> None:
+    """A path that is not a folder is reported as `no such dataset folder`."""
+    assert problems("nowhere") == ["nowhere: $: no such dataset folder"]
+
+
+# --- limits ------------------------------------------------------------------------------
+
+
+def test_oversized_file_is_refused(org: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file over MAX_BYTES is refused by its size, before it is read."""
+    size = (org / SNAPSHOT).stat().st_size
+    limit = max(p.stat().st_size for p in (org / "dataset.yaml", org / "snapshots/2019-01-01.yaml"))
+    assert size > limit
+    monkeypatch.setattr(yamlread, "MAX_BYTES", limit)
+    snapshot = os.path.join("org", "snapshots", "2020-01-01.yaml")
+    assert [f"{snapshot}: $: file is {size} bytes, over the limit of {limit}"] == problems()
+
+
+def test_file_just_under_the_limit_is_read(org: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file of exactly MAX_BYTES is read."""
+    sizes = [p.stat().st_size for p in (org / "dataset.yaml", *(org / "snapshots").iterdir())]
+    monkeypatch.setattr(yamlread, "MAX_BYTES", max(sizes))
+    assert len(orgdiff.load("org")) == 2
+
+
+# --- scalars ------------------------------------------------------------------------------
+
+
+def test_scalars_are_read_as_text(org: Path) -> None:
+    """`NO`, `010`, dates, `null` and `~` stay the text written: YAML 1.1 typing does not apply."""
+    path = org / SNAPSHOT
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("name: Base Org", "name: NO")
+    text = text.replace("name: Engineering", "name: 2025-09-01")
+    text = text.replace("name: Research", "name: ~")
+    text = text.replace("title: Chief Executive", "title: 010")
+    text = text.replace("title: VP Engineering", "title: null")
+    text = text.replace("title: Head of Research", "title: 1e3")
+    text = text.replace("title: Engineer", "title: yes")
+    path.write_text(text, encoding="utf-8")
+    snap = orgdiff.load("org").at("2020-01-01")
+    assert [u.name for u in snap.units.values()] == ["NO", "2025-09-01", "~"]
+    assert [p.title for p in snap.people.values()] == ["010", "null", "1e3", "yes"]
+
+
+def test_numbers_are_not_ids(org: Path) -> None:
+    """A reference written as a number is text like any other: `reports_to: 3` names person `3`."""
+    path = org / SNAPSHOT
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("reports_to: bo-chen", "reports_to: 3"),
+        encoding="utf-8",
+    )
+    found = problems()
+    assert len(found) == 1
+    assert (
+        "person `di-ito` reports to `3`, but `3` is not in the snapshot of 2020-01-01" in found[0]
+    )
+
+
+# --- where the dataset is -----------------------------------------------------------------
+
+
+def test_load_accepts_the_dataset_file_itself(org: Path) -> None:
+    """`load()` of a path to dataset.yaml loads the folder it is in."""
+    assert orgdiff.load("org") == orgdiff.load(org / "dataset.yaml")
+    assert orgdiff.load(Path("org") / "dataset.yaml").name == "Base Org"
+
+
+def test_load_accepts_path_objects_and_strings(org: Path) -> None:
+    """`load()` takes a `str` or any `os.PathLike`, relative or absolute."""
+    assert orgdiff.load("org") == orgdiff.load(org) == orgdiff.load(str(org))
+
+
+def _dataset(folder: Path) -> Path:
+    shutil.copytree(BASE, folder)
+    return folder
+
+
+def test_default_dataset_is_the_one_under_orgs(tmp_path: Path) -> None:
+    """With exactly one dataset under ./orgs, that one is used; other entries are ignored."""
+    only = _dataset(tmp_path / "orgs" / "acme")
+    (tmp_path / "orgs" / "notes").mkdir()
+    (tmp_path / "orgs" / "README.md").write_text("notes\n", encoding="utf-8")
+    assert only == default_dataset(tmp_path)
+
+
+def test_default_dataset_refuses_to_guess(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With several datasets under ./orgs it is an error that names them all."""
+    monkeypatch.chdir(tmp_path)
+    _dataset(tmp_path / "orgs" / "beta")
+    _dataset(tmp_path / "orgs" / "alpha")
+    with pytest.raises(OrgdiffError) as info:
+        default_dataset(tmp_path)
+    names = ", ".join(os.path.join("orgs", n) for n in ("alpha", "beta"))
+    assert f"several datasets under ./orgs ({names}); pick one with --org PATH" == str(info.value)
+    assert not isinstance(info.value, OrgDataError)
+
+
+def test_default_dataset_falls_back_to_the_bundled_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With no ./orgs the bundled dataset is used, when this installation has one."""
+    monkeypatch.setattr(load_module, "bundled_dataset", lambda: EXAMPLE)
+    assert default_dataset(tmp_path) == EXAMPLE
+    (tmp_path / "orgs").mkdir()  # an empty ./orgs changes nothing
+    assert default_dataset(tmp_path) == EXAMPLE
+
+
+def test_no_dataset_anywhere_is_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With no ./orgs and no bundled dataset the error says how to name one."""
+    monkeypatch.setattr(load_module, "bundled_dataset", lambda: None)
+    with pytest.raises(OrgdiffError) as info:
+        default_dataset(tmp_path)
+    assert (
+        str(info.value)
+        == "no dataset found: pass --org PATH, or run in a folder with orgs/NAME/dataset.yaml"
+    )
+
+
+def test_load_without_a_path_uses_the_default(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`load()` with no argument loads the dataset under ./orgs of the current folder."""
+    monkeypatch.chdir(tmp_path)
+    _dataset(tmp_path / "orgs" / "base")
+    assert orgdiff.load().name == "Base Org"
+
+
+# --- many problems ---------------------------------------------------------------------------
+
+
+def test_problems_of_every_file_are_reported_together_sorted(org: Path) -> None:
+    """Problems in dataset.yaml and in several snapshots all come in one error, sorted by place."""
+    ds = org / "dataset.yaml"
+    ds.write_text(
+        ds.read_text(encoding="utf-8").replace("https://example.com/press", "example.com/press"),
+        encoding="utf-8",
+    )
+    first = org / "snapshots" / "2019-01-01.yaml"
+    first.write_text(
+        first.read_text(encoding="utf-8").replace("reports_to: ana-ruiz", "reports_to: ana-ruis"),
+        encoding="utf-8",
+    )
+    second = org / SNAPSHOT
+    second.write_text(
+        second.read_text(encoding="utf-8")
+        .replace("    unit: research\n", "    unit: reserch\n")
+        .replace("title: Chief", "titel: Chief"),
+        encoding="utf-8",
+    )
+    with pytest.raises(OrgDataError) as info:
+        orgdiff.load("org")
+    err = info.value
+    files = [os.path.relpath(p.file, "org").replace(os.sep, "/") for p in err.problems]
+    assert files == [
+        "dataset.yaml",
+        "snapshots/2019-01-01.yaml",
+        "snapshots/2020-01-01.yaml",
+    ]
+    assert sorted(err.problems) == err.problems
+    assert (
+        err.problems[0].line,
+        err.problems[0].column,
+        err.problems[0].path,
+    ) == (14, 10, "$.sources.press.url")
+    assert err.problems[1].path == "$.people.bo-chen.reports_to"
+    assert err.problems[2].path == "$.people.ana-ruiz.titel"
+    assert str(err).endswith("\n3 problems found")
+
+
+def test_snapshot_after_a_broken_one_is_still_checked(org: Path) -> None:
+    """A snapshot that cannot be read does not hide the problems of the ones after it."""
+    first = org / "snapshots" / "2019-01-01.yaml"
+    first.write_text("date: [\n", encoding="utf-8")
+    second = org / SNAPSHOT
+    second.write_text(
+        second.read_text(encoding="utf-8").replace("lead: cy-diaz", "lead: cy-dias"),
+        encoding="utf-8",
+    )
+    found = problems()
+    assert len(found) == 2
+    assert found[0].startswith(os.path.join("org", "snapshots", "2019-01-01.yaml") + ":2:1: ")
+    assert "invalid YAML" in found[0]
+    assert "$.units.research.lead" in found[1]
+    # `from: [eng]` names a unit of the unreadable snapshot: not reported as missing.
+    assert not any("comes from" in f for f in found)
+
+
+def test_loading_does_not_leave_the_garbage_collector_off(org: Path) -> None:
+    """Loading pauses the collector while it works and turns it back on, also after an error."""
+    import gc
+
+    assert gc.isenabled()
+    orgdiff.load("org")
+    assert gc.isenabled()
+    (org / "dataset.yaml").write_text("name: [", encoding="utf-8")
+    with contextlib.suppress(OrgDataError):
+        orgdiff.load("org")
+    assert gc.isenabled()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX permissions")
+@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root reads anything")
+def test_unreadable_file_is_reported(org: Path) -> None:
+    """A snapshot the user may not read is reported, not a traceback."""
+    (org / SNAPSHOT).chmod(0)
+    try:
+        found = problems()
+    finally:
+        (org / SNAPSHOT).chmod(0o644)
+    snapshot = os.path.join("org", "snapshots", "2020-01-01.yaml")
+    assert [f"{snapshot}: $: cannot read: Permission denied"] == found
