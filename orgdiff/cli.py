@@ -22,6 +22,7 @@ from .errors import OrgDataError, OrgdiffError, count_problems
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+DATASET_NAME = "dataset.yaml"
 FORMAT_TEXT_JSON = click.Choice(["text", "json"], case_sensitive=False)
 
 
@@ -43,18 +44,48 @@ def _reports_errors(func: F) -> F:
             _fail(count_problems(len(exc.problems)))
         except OrgdiffError as exc:
             _fail(f"orgdiff: error: {exc}")
+        except BrokenPipeError:
+            # `orgdiff log | head`: the reader left. Caught here, because click
+            # would turn it into status 1; end quietly instead, as Unix tools do.
+            _drop_stdout()
+            raise SystemExit(0) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def _drop_stdout() -> None:
+    """Point standard output at the null device, so the final flush cannot fail."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # pragma: no cover - not a real file
+        pass
 
 
 class _Context:
     def __init__(self, org: str | None) -> None:
         self.org = org
+        self._folder: str | None = None
+
+    def folder(self) -> str:
+        """The dataset folder in use."""
+        if self._folder is None:
+            from .load import default_dataset
+
+            self._folder = self.org if self.org is not None else str(default_dataset())
+        return self._folder
+
+    def org_slug(self, tl: Any) -> str:
+        """A short name for file names: the dataset folder's name."""
+        from pathlib import Path
+
+        name = Path(self.folder()).resolve().name
+        return name if name and name != DATASET_NAME else str(tl.name)
 
     def timeline(self) -> Any:
         from .load import load
 
-        return load(self.org)
+        return load(self.folder())
 
 
 pass_ctx = click.make_pass_decorator(_Context)
@@ -148,6 +179,208 @@ def show(ctx: _Context, date: str, fmt: str) -> None:
         click.echo(json.dumps(snapshot_json(snap, tl), ensure_ascii=False, indent=2))
     else:
         click.echo(snapshot_text(snap, tl), nl=False)
+
+
+FORMAT_REPORT = click.Choice(
+    ["text", "markdown", "json", "svg", "png", "pdf", "dot"], case_sensitive=False
+)
+FORMAT_CHART = click.Choice(["svg", "png", "pdf", "dot", "json"], case_sensitive=False)
+CHARTS = ("svg", "png", "pdf", "dot")
+
+
+def _chart_options(func: F) -> F:
+    func = click.option("--units-only", is_flag=True, help="Draw units only, no people.")(func)
+    func = click.option(
+        "--depth", type=click.IntRange(min=0), metavar="N", help="Draw N levels below the top unit."
+    )(func)
+    func = click.option(
+        "--focus", metavar="UNIT", help="Draw only this unit and what is below it."
+    )(func)
+    return func
+
+
+def _slug(text: str) -> str:
+    import re
+
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "org"
+
+
+def _chart_bytes(graph: Any, fmt: str) -> bytes:
+    from .engine import render_dot
+
+    if fmt == "dot":
+        return str(graph.source).encode("utf-8")
+    return render_dot(graph.source, fmt)
+
+
+def _emit(data: bytes, output: str | None, default_name: str, org_folder: str | None) -> None:
+    """Write ``data`` to ``output`` (``-``: standard output) or to ``default_name``
+    in the current folder, atomically, and print the path written."""
+    from pathlib import Path
+
+    from .dump import write_atomic_bytes
+
+    if output == "-":
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    target = Path(output if output is not None else default_name)
+    if target.is_dir():
+        target = target / default_name
+    if org_folder is not None:
+        folder = Path(org_folder).resolve()
+        resolved = target.resolve()
+        if resolved == folder or folder in resolved.parents:
+            raise OrgdiffError(f"refusing to write {target} inside the dataset folder {org_folder}")
+    write_atomic_bytes(target, data)
+    click.echo(str(target))
+
+
+@cli.command(name="diff")
+@click.argument("before")
+@click.argument("after")
+@click.option(
+    "--format",
+    "fmt",
+    type=FORMAT_REPORT,
+    default="text",
+    show_default=True,
+    help="A report (text, markdown, json) or a chart (svg, png, pdf, dot).",
+)
+@click.option(
+    "-o", "--output", metavar="FILE", help="Where to write a chart ('-': standard output)."
+)
+@_chart_options
+@pass_ctx
+@_reports_errors
+def diff_command(
+    ctx: _Context,
+    before: str,
+    after: str,
+    fmt: str,
+    output: str | None,
+    focus: str | None,
+    depth: int | None,
+    units_only: bool,
+) -> None:
+    """What changed between the org at BEFORE and at AFTER.
+
+    Changes are grouped into events ("GenAI split into AI Products and AGI
+    Foundations"), each with its sources, then listed one by one. Lineage
+    (splits, merges, dissolutions) is followed through every snapshot in between.
+    With --format svg, png, pdf or dot, draws both dates in one chart instead
+    (added green, removed red, changed amber) and writes it to a file.
+    """
+    from .report import diff_json, diff_markdown, diff_text
+
+    tl = ctx.timeline()
+    d = tl.diff(before, after)
+    fmt = fmt.lower()
+    if fmt in CHARTS:
+        from .render import render
+
+        graph = render(d, focus=focus, depth=depth, units_only=units_only)
+        name = f"{_slug(ctx.org_slug(tl))}-{before}-{after}.{fmt}"
+        _emit(_chart_bytes(graph, fmt), output, name, ctx.folder())
+    elif fmt == "json":
+        click.echo(json.dumps(diff_json(d), ensure_ascii=False, indent=2))
+    elif fmt == "markdown":
+        click.echo(diff_markdown(d, org=tl.name, sources=tl.sources), nl=False)
+    else:
+        click.echo(diff_text(d, org=tl.name), nl=False)
+
+
+@cli.command()
+@click.argument("date")
+@click.option("--format", "fmt", type=FORMAT_CHART, default="svg", show_default=True)
+@click.option(
+    "-o",
+    "--output",
+    metavar="FILE",
+    help="Where to write the chart ('-': standard output). Default: ORG-DATE.FORMAT here.",
+)
+@_chart_options
+@pass_ctx
+@_reports_errors
+def render(
+    ctx: _Context,
+    date: str,
+    fmt: str,
+    output: str | None,
+    focus: str | None,
+    depth: int | None,
+    units_only: bool,
+) -> None:
+    """Draw the org as it stood at DATE and write the chart to a file.
+
+    Units are boxes with their lead, people sit inside their units, reporting
+    lines join them; reported and rumoured facts are dashed. SVG needs nothing
+    but orgdiff; PNG and PDF need Graphviz's `dot` on PATH.
+    """
+    from .render import render as draw
+
+    tl = ctx.timeline()
+    snap = tl.at(date)
+    graph = draw(
+        snap,
+        focus=focus,
+        depth=depth,
+        units_only=units_only,
+        title=f"{tl.name}, {snap.date.isoformat()}: {snap.event}",
+    )
+    fmt = fmt.lower()
+    name = f"{_slug(ctx.org_slug(tl))}-{date}.{fmt}"
+    _emit(_chart_bytes(graph, fmt), output, name, ctx.folder())
+
+
+@cli.command()
+@click.option("--since", metavar="DATE", help="Start at the snapshot in effect at DATE.")
+@click.option("--until", metavar="DATE", help="End at the snapshot in effect at DATE.")
+@click.option("--format", "fmt", type=FORMAT_TEXT_JSON, default="text", show_default=True)
+@pass_ctx
+@_reports_errors
+def log(ctx: _Context, since: str | None, until: str | None, fmt: str) -> None:
+    """Every change between consecutive snapshots, newest first, like git log."""
+    from .report import diff_json, log_text
+
+    tl = ctx.timeline()
+    diffs = tl.log(since=since, until=until)
+    first = tl.snapshots[0]
+    shows_first = (since is None or tl.at(since) is first) and (
+        until is None or tl.at(until).date >= first.date
+    )
+    if fmt == "json":
+        click.echo(json.dumps([diff_json(d) for d in diffs], ensure_ascii=False, indent=2))
+    else:
+        click.echo(log_text(diffs, first if shows_first else None), nl=False)
+
+
+@cli.command()
+@click.argument("entity_id", metavar="ID")
+@click.option("--format", "fmt", type=FORMAT_TEXT_JSON, default="text", show_default=True)
+@pass_ctx
+@_reports_errors
+def history(ctx: _Context, entity_id: str, fmt: str) -> None:
+    """How one unit or person (by id) changed, snapshot by snapshot."""
+    from .report import change_json, history_text
+
+    tl = ctx.timeline()
+    entries = tl.history(entity_id)
+    if fmt == "json":
+        rows = [
+            {
+                "date": h.date.isoformat(),
+                "event": h.event,
+                "kind": h.kind,
+                "changes": [change_json(c) for c in h.changes],
+                "sources": list(h.sources),
+            }
+            for h in entries
+        ]
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    else:
+        click.echo(history_text(entity_id, entries, tl.snapshots), nl=False)
 
 
 def _utf8_streams() -> None:

@@ -12,12 +12,16 @@ import datetime as dt
 import enum
 from collections.abc import Iterator, Mapping
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from attrs import field, frozen
 
 from . import dates
 from .errors import DateError, UnknownIdError
 from .suggest import did_you_mean
+
+if TYPE_CHECKING:
+    from .diff import Change, Diff, HistoryEntry
 
 __all__ = [
     "Confidence",
@@ -220,6 +224,12 @@ class Snapshot:
             manager = self.people[manager].reports_to
         return tuple(out)
 
+    def _repr_svg_(self) -> str:
+        """Jupyter shows a snapshot as its chart."""
+        from .engine import to_svg
+
+        return to_svg(self)
+
     def name_of(self, entity_id: str) -> str:
         """The display name of a unit or person id (the id itself if unknown)."""
         unit = self.units.get(entity_id)
@@ -272,6 +282,79 @@ class Timeline:
                 value=str(when),
             )
         return self.snapshots[i - 1]
+
+    def _index(self, when: str | dt.date) -> int:
+        return self.snapshots.index(self.at(when))
+
+    def diff(self, before: str | dt.date, after: str | dt.date) -> Diff:
+        """What changed between the org at ``before`` and at ``after``.
+
+        Dates may be partial (see :meth:`at`). Lineage (``from``/``into``) is
+        composed through every snapshot in between; each change cites the
+        snapshot where it took effect.
+        """
+        from .diff import diff
+
+        i, j = self._index(before), self._index(after)
+        if i > j:
+            return self.diff(after, before).inverse()
+        return diff(self.snapshots[i], self.snapshots[j], path=self.snapshots[i : j + 1])
+
+    def log(
+        self, since: str | dt.date | None = None, until: str | dt.date | None = None
+    ) -> tuple[Diff, ...]:
+        """The diff of each snapshot from the one before, newest first.
+
+        ``since``/``until`` keep the snapshots in effect in that range; the
+        first snapshot of the timeline has no diff of its own.
+        """
+        from .diff import diff
+
+        lo = 0 if since is None else self._index(since)
+        hi = len(self.snapshots) - 1 if until is None else self._index(until)
+        out = [diff(self.snapshots[k - 1], self.snapshots[k]) for k in range(max(lo, 1), hi + 1)]
+        return tuple(reversed(out))
+
+    def history(self, entity_id: str) -> tuple[HistoryEntry, ...]:
+        """How one unit or person changed, snapshot by snapshot, oldest first.
+
+        An entry is made where the entity first appears, wherever it changes,
+        and where it disappears. Raises :class:`UnknownIdError` (with a
+        did-you-mean) for an id that is in no snapshot.
+        """
+        from .diff import HistoryEntry, diff
+
+        def state(s: Snapshot) -> Unit | Person | None:
+            return s.units.get(entity_id) or s.people.get(entity_id)
+
+        if not any(state(s) is not None for s in self.snapshots):
+            known = {i for s in self.snapshots for i in (*s.units, *s.people)}
+            hint = did_you_mean(entity_id, sorted(known))
+            raise UnknownIdError(
+                f"no unit or person `{entity_id}` in any snapshot of `{self.name}`{hint}",
+                id=entity_id,
+            )
+        out: list[HistoryEntry] = []
+        previous: Snapshot | None = None
+        for snap in self.snapshots:
+            now = state(snap)
+            before = state(previous) if previous is not None else None
+            if previous is None or now != before:
+                if previous is None or (before is None and now is None):
+                    changes: tuple[Change, ...] = ()
+                else:
+                    changes = tuple(c for c in diff(previous, snap).changes if c.id == entity_id)
+                if now is not None or before is not None:
+                    sources = now.sources if now is not None and now.sources else snap.sources
+                    if before is None:
+                        kind = "appeared"
+                    elif now is None:
+                        kind = "removed"
+                    else:
+                        kind = "changed" if changes else "evidence"
+                    out.append(HistoryEntry(snap.date, snap.event, now, changes, sources, kind))
+            previous = snap
+        return tuple(out)
 
 
 def _unknown(
