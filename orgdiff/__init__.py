@@ -12,10 +12,13 @@ from importlib.metadata import PackageNotFoundError as _PackageNotFoundError
 from importlib.metadata import version as _version
 
 from .dates import resolve as resolve_date
+from .diff import Change, ChangeKind, Diff, Event, HistoryEntry, apply, diff, lineage
 from .dump import dump, save
+from .engine import EngineUnavailable, RenderError, render_dot, to_svg
 from .errors import DateError, OrgDataError, OrgdiffError, Problem, UnknownIdError
 from .load import default_dataset, load, parse_snapshot
 from .model import Confidence, Identity, Person, Relation, Snapshot, Source, Timeline, Unit
+from .render import render
 from .validate import validate
 
 try:
@@ -24,25 +27,38 @@ except _PackageNotFoundError:  # pragma: no cover - running from a bare source t
     __version__ = "0+unknown"
 
 __all__ = [
+    "Change",
+    "ChangeKind",
     "Confidence",
     "DateError",
+    "Diff",
+    "EngineUnavailable",
+    "Event",
+    "HistoryEntry",
     "Identity",
     "OrgDataError",
     "OrgdiffError",
     "Person",
     "Problem",
     "Relation",
+    "RenderError",
     "Snapshot",
     "Source",
     "Timeline",
     "Unit",
     "UnknownIdError",
     "__version__",
+    "apply",
     "default_dataset",
+    "diff",
     "dump",
+    "lineage",
     "load",
     "parse_snapshot",
+    "render",
+    "render_dot",
     "resolve_date",
     "save",
+    "to_svg",
     "validate",
 ]

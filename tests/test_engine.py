@@ -1,0 +1,173 @@
+"""DOT to SVG/PNG/PDF through Graphviz's dot and through the WebAssembly build."""
+
+from __future__ import annotations
+
+import html
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import orgdiff
+from orgdiff.cli import cli
+from orgdiff.engine import EngineUnavailable, RenderError, engine_name, render_dot, to_svg
+
+EXAMPLE = Path(__file__).parent / "data" / "example"
+TL = orgdiff.load(EXAMPLE)
+HAVE_DOT = shutil.which("dot") is not None
+
+
+def _dot_required() -> pytest.MarkDecorator:
+    # On CI Graphviz is installed by .ci/run: a missing dot there is a failure, not a skip.
+    if os.environ.get("CI") == "true":
+        return pytest.mark.dot
+    return pytest.mark.skipif(not HAVE_DOT, reason="Graphviz's dot is not on PATH")
+
+
+needs_dot = _dot_required()
+
+
+@pytest.fixture
+def no_dot(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Graphviz off PATH: orgdiff must fall back to WebAssembly by itself."""
+    monkeypatch.setenv("PATH", "")
+    monkeypatch.delenv("ORGDIFF_ENGINE", raising=False)
+    assert shutil.which("dot") is None
+
+
+@pytest.fixture(params=["dot", "wasm"])
+def engine(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    if request.param == "dot":
+        if not HAVE_DOT and os.environ.get("CI") != "true":
+            pytest.skip("Graphviz's dot is not on PATH")
+        monkeypatch.setenv("ORGDIFF_ENGINE", "dot")
+    else:
+        monkeypatch.setenv("PATH", "")
+        monkeypatch.delenv("ORGDIFF_ENGINE", raising=False)
+    return str(request.param)
+
+
+def test_without_dot_the_wasm_engine_is_chosen(no_dot: None) -> None:
+    """With no dot on PATH, SVG comes from the WebAssembly Graphviz."""
+    assert "wasm" == engine_name()
+    svg = to_svg(TL.at("2024-06"))
+    assert svg.lstrip().startswith("<?xml")
+    assert "Applied Research" in svg
+    assert "Éli Moreau" in svg
+
+
+@needs_dot
+def test_with_dot_on_path_dot_is_chosen(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Native dot is used when it is on PATH."""
+    monkeypatch.delenv("ORGDIFF_ENGINE", raising=False)
+    assert "dot" == engine_name()
+
+
+def test_both_engines_render_cjk(engine: str) -> None:
+    """CJK names are text in the SVG from either engine."""
+    snap = TL.at("2024-06")
+    svg = to_svg(snap, title="楊立昆 李晨")
+    assert "楊立昆 李晨" in svg
+    assert "Chen Li" in svg
+
+
+def test_png_and_pdf_without_dot_say_how_to_get_it(no_dot: None) -> None:
+    """PNG/PDF need dot; without it the error names the fix."""
+    for fmt in ("png", "pdf"):
+        with pytest.raises(EngineUnavailable, match="apt-get install graphviz"):
+            render_dot("digraph { a }", fmt)
+
+
+@needs_dot
+@pytest.mark.parametrize(("fmt", "magic"), [("png", b"\x89PNG"), ("pdf", b"%PDF")])
+def test_png_and_pdf_with_dot(fmt: str, magic: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With dot, PNG and PDF are real files of their kind."""
+    monkeypatch.setenv("ORGDIFF_ENGINE", "dot")
+    assert render_dot(orgdiff.render(TL.at("2024")).source, fmt).startswith(magic)
+
+
+def test_a_graphviz_error_is_a_clear_message(engine: str) -> None:
+    """Broken DOT is a RenderError naming the engine, not a traceback from deep inside."""
+    with pytest.raises(RenderError, match=rf"Graphviz \({engine}\) failed"):
+        render_dot("digraph { a -> }", "svg")
+
+
+def test_a_slow_layout_is_stopped(engine: str) -> None:
+    """Layout runs in a child process with a time limit."""
+    big = "digraph { " + " ".join(f"n{i} -> n{(i * 7919) % 3000};" for i in range(3000)) + " }"
+    with pytest.raises(RenderError, match=r"took longer than 0\.01 s"):
+        render_dot(big, "svg", timeout=0.01)
+
+
+def test_unknown_format() -> None:
+    """An unknown format lists the ones there are."""
+    with pytest.raises(EngineUnavailable, match="use one of svg, json, png, pdf"):
+        render_dot("digraph { a }", "gif")
+
+
+def test_snapshot_and_diff_show_in_jupyter(no_dot: None) -> None:
+    """Snapshots and diffs display as SVG in a notebook."""
+    assert "<svg" in TL.at("2024")._repr_svg_()
+    assert "<svg" in TL.diff("2023", "2024")._repr_svg_()
+
+
+# --- the render command -------------------------------------------------------------
+
+
+def run(args: list[str], cwd: Path) -> tuple[int, str, str]:
+    runner = CliRunner()
+    old = os.getcwd()
+    os.chdir(cwd)
+    try:
+        result = runner.invoke(cli, ["--org", str(EXAMPLE), *args])
+    finally:
+        os.chdir(old)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_render_writes_the_default_file(tmp_path: Path, no_dot: None) -> None:
+    """`orgdiff render DATE` writes ORG-DATE.svg here and prints its path."""
+    code, out, err = run(["render", "2024-06"], tmp_path)
+    assert (0, "") == (code, err)
+    assert "example-2024-06.svg" == out.strip()
+    svg = html.unescape((tmp_path / "example-2024-06.svg").read_text(encoding="utf-8"))
+    assert "Acme Robotics, 2024-06-03" in svg
+    assert [p.name for p in tmp_path.iterdir()] == ["example-2024-06.svg"]  # no temporary left
+
+
+def test_render_to_stdout_and_dot(tmp_path: Path) -> None:
+    """`-o -` writes to standard output; --format dot needs no engine."""
+    code, out, _ = run(["render", "2024", "--format", "dot", "-o", "-"], tmp_path)
+    assert 0 == code
+    assert out.startswith("digraph orgchart {")
+
+
+def test_render_refuses_to_write_into_the_dataset(tmp_path: Path) -> None:
+    """An output inside the dataset folder (an input) is refused, exit 2."""
+    code, _, err = run(
+        ["render", "2024", "--format", "dot", "-o", str(EXAMPLE / "snapshots" / "2024-06-03.yaml")],
+        tmp_path,
+    )
+    assert 2 == code
+    assert "refusing to write" in err
+    assert orgdiff.load(EXAMPLE) == TL
+
+
+def test_failed_render_leaves_no_file(tmp_path: Path, no_dot: None) -> None:
+    """PNG without dot: exit 2, a one-line message, and no file written."""
+    code, _, err = run(["render", "2024", "--format", "png", "-o", "chart.png"], tmp_path)
+    assert 2 == code
+    assert "Traceback" not in err
+    assert 1 == len(err.strip().splitlines())
+    assert [] == list(tmp_path.iterdir())
+
+
+def test_diff_chart_command(tmp_path: Path, no_dot: None) -> None:
+    """`orgdiff diff A B --format svg` writes the diff chart."""
+    code, out, err = run(["diff", "2023", "2024", "--format", "svg"], tmp_path)
+    assert (0, "") == (code, err)
+    svg = (tmp_path / out.strip()).read_text(encoding="utf-8")
+    assert "formerly Research Lab" in svg
+    assert "Legend" in svg
