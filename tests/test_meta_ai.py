@@ -1,0 +1,404 @@
+"""The flagship dataset, orgs/meta-ai: it loads, and each era says what its sources say.
+
+The per-era tables are the checks a reviewer would want after any edit: who
+leads what, where FAIR sits, which units exist, who reports to whom. They
+state the data as it stands; an edit that changes one of them has to change
+the table too, which makes the change visible in review.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+import orgdiff
+from orgdiff import Confidence, Timeline
+
+DATASET = Path(__file__).resolve().parent.parent / "orgs" / "meta-ai"
+
+
+@pytest.fixture(scope="module")
+def tl() -> Timeline:
+    return orgdiff.load(DATASET)
+
+
+# --- the dataset as a whole ------------------------------------------------------
+
+
+def test_loads_and_validates(tl: Timeline) -> None:
+    """`load` raises on any problem; `validate` on the loaded timeline finds none."""
+    assert orgdiff.validate(tl) == []
+
+
+def test_snapshot_dates_are_the_real_changes(tl: Timeline) -> None:
+    """One snapshot per dated change; a new or dropped snapshot has to be deliberate."""
+    assert [d.isoformat() for d in tl.dates] == [
+        "2013-12-09",
+        "2018-01-23",
+        "2021-10-28",
+        "2022-06-02",
+        "2023-02-27",
+        "2023-03-15",
+        "2024-01-18",
+        "2025-05-08",
+        "2025-05-27",
+        "2025-06-30",
+        "2025-07-25",
+        "2025-08-19",
+        "2025-10-22",
+        "2025-10-27",
+        "2025-11-17",
+        "2025-11-19",
+        "2025-12-31",
+        "2026-01-12",
+        "2026-03-03",
+        "2026-05-18",
+    ]
+
+
+def test_every_snapshot_cites_sources_and_has_a_one_line_event(tl: Timeline) -> None:
+    for snap in tl.snapshots:
+        assert snap.sources, snap.date
+        assert snap.event and "\n" not in snap.event, snap.date
+
+
+def test_every_source_is_cited_somewhere(tl: Timeline) -> None:
+    cited: set[str] = set()
+    for snap in tl.snapshots:
+        cited.update(snap.sources)
+        for unit in snap.units.values():
+            cited.update(unit.sources)
+        for person in snap.people.values():
+            cited.update(person.sources)
+        for rel in snap.relations:
+            cited.update(rel.sources)
+    assert sorted(set(tl.sources) - cited) == []
+
+
+def test_every_url_is_a_web_address(tl: Timeline) -> None:
+    for key, source in tl.sources.items():
+        if source.url is None:
+            assert key.startswith("seed-"), f"{key} has no URL"
+            continue
+        parts = urlsplit(source.url)
+        assert parts.scheme in ("http", "https"), key
+        assert parts.netloc and "." in parts.netloc, key
+        assert " " not in source.url, key
+
+
+def test_seed_sources_name_their_file(tl: Timeline) -> None:
+    seeds = {k: s for k, s in tl.sources.items() if k.startswith("seed-")}
+    assert len(seeds) == 5
+    for key, source in seeds.items():
+        number = key.split("-")[1]
+        assert source.note is not None and f"file {number}_" in source.note, key
+
+
+def test_every_registered_person_appears_in_some_snapshot(tl: Timeline) -> None:
+    seen = {pid for snap in tl.snapshots for pid in snap.people}
+    assert sorted(set(tl.people) - seen) == []
+
+
+@pytest.mark.parametrize(
+    ("pid", "alias"),
+    [
+        ("yann-lecun", "楊立昆"),
+        ("yuandong-tian", "田渊栋"),
+        ("yuandong-tian", "田淵棟"),
+        ("shengjia-zhao", "赵晟佳"),
+        ("shengjia-zhao", "趙晟佳"),
+        ("nat-friedman", "納特·弗里德曼"),
+        ("mark-zuckerberg", "扎克伯格"),
+        ("mark-zuckerberg", "祖克柏"),
+        ("alexandr-wang", "亞歷山大王"),
+    ],
+)
+def test_aliases_as_the_seeds_write_them(tl: Timeline, pid: str, alias: str) -> None:
+    assert alias in tl.people[pid].aliases
+
+
+def test_wrong_seed_spellings_are_not_aliases(tl: Timeline) -> None:
+    """汪滔 (seed 003) is DJI founder Frank Wang's name; 赵昇佳 (seed 000) a misspelling."""
+    every_alias = {a for identity in tl.people.values() for a in identity.aliases}
+    assert "汪滔" not in every_alias
+    assert "赵昇佳" not in every_alias
+    assert "汪滔" in (tl.sources["seed-003-barrons-lecun"].note or "")
+
+
+def test_root_keeps_its_id(tl: Timeline) -> None:
+    for snap in tl.snapshots:
+        assert snap.root.id == "meta"
+        assert snap.root.lead == "mark-zuckerberg"
+
+
+# --- era by era ----------------------------------------------------------------------
+
+# (date, unit, parent, lead); parent or lead `None` means "none / not known".
+UNITS = [
+    ("2013-12", "meta", None, "mark-zuckerberg"),
+    ("2013-12", "fair", "meta", "yann-lecun"),
+    ("2018-01", "ai-organization", "meta", "jerome-pesenti"),
+    ("2018-01", "fair", "ai-organization", None),
+    ("2021-11", "reality-labs", "meta", "andrew-bosworth"),
+    ("2021-11", "fair", "ai-organization", None),
+    ("2022-07", "fair", "reality-labs", None),
+    ("2023-03-01", "genai", "meta", "ahmad-al-dahle"),
+    ("2023-03-01", "fair", "reality-labs", None),
+    ("2023-04", "fair", "reality-labs", "joelle-pineau"),
+    ("2024-02", "fair", "meta", "joelle-pineau"),
+    ("2024-02", "genai", "meta", "ahmad-al-dahle"),
+    ("2025-05-10", "fair", "meta", "rob-fergus"),
+    ("2025-06-01", "ai-products", "meta", "connor-hayes"),
+    ("2025-06-01", "agi-foundations", "meta", None),
+    ("2025-07", "msl", "meta", "alexandr-wang"),
+    ("2025-07", "fair", "msl", "rob-fergus"),
+    ("2025-07", "ai-products", "msl", "connor-hayes"),
+    ("2025-07", "agi-foundations", "msl", None),
+    ("2025-07", "tbd-lab", "msl", None),
+    ("2025-09", "tbd-lab", "msl", "alexandr-wang"),
+    ("2025-09", "fair", "msl", "rob-fergus"),
+    ("2025-09", "products-applied-research", "msl", "nat-friedman"),
+    ("2025-09", "msl-infra", "msl", "aparna-ramani"),
+    ("2026-01-31", "meta-compute", "meta", None),
+    ("2026-04", "applied-ai-engineering", "reality-labs", "maher-saba"),
+    ("2026-05-31", "fair", "msl", "rob-fergus"),
+]
+
+
+@pytest.mark.parametrize(("when", "uid", "parent", "lead"), UNITS)
+def test_unit(tl: Timeline, when: str, uid: str, parent: str | None, lead: str | None) -> None:
+    unit = tl.at(when).units[uid]
+    assert (unit.parent, unit.lead) == (parent, lead)
+
+
+# (date, units that must exist, units that must not)
+EXISTENCE = [
+    ("2013-12", {"meta", "fair"}, {"reality-labs", "genai", "msl"}),
+    ("2018-01", {"ai-organization", "fair"}, {"reality-labs"}),
+    ("2022-07", {"reality-labs", "fair"}, {"ai-organization", "genai"}),
+    ("2023-03", {"genai", "fair", "reality-labs"}, {"msl"}),
+    ("2025-06-01", {"ai-products", "agi-foundations"}, {"genai", "msl"}),
+    ("2025-07", {"msl", "tbd-lab", "ai-products", "agi-foundations"}, {"genai", "msl-infra"}),
+    (
+        "2025-09",
+        {"msl", "tbd-lab", "fair", "products-applied-research", "msl-infra"},
+        {"agi-foundations", "ai-products", "genai"},
+    ),
+    ("2026-01-31", {"meta-compute"}, {"applied-ai-engineering"}),
+    ("2026-04", {"applied-ai-engineering", "meta-compute", "msl"}, {"agi-foundations"}),
+]
+
+
+@pytest.mark.parametrize(("when", "present", "absent"), EXISTENCE)
+def test_units_exist(tl: Timeline, when: str, present: set[str], absent: set[str]) -> None:
+    units = set(tl.at(when).units)
+    assert present <= units
+    assert not (absent & units)
+
+
+@pytest.mark.parametrize(
+    ("when", "name"),
+    [
+        ("2013-12", "Facebook"),
+        ("2021-10-27", "Facebook"),
+        ("2021-10-28", "Meta"),
+        ("2026-05-31", "Meta"),
+    ],
+)
+def test_company_name(tl: Timeline, when: str, name: str) -> None:
+    assert tl.at(when).root.name == name
+
+
+def test_msl_splits_four_ways_under_wang(tl: Timeline) -> None:
+    snap = tl.at("2025-09")
+    assert set(snap.children("msl")) == {
+        "tbd-lab",
+        "fair",
+        "products-applied-research",
+        "msl-infra",
+    }
+    assert snap.units["tbd-lab"].name == "TBD Lab"
+
+
+@pytest.mark.parametrize(
+    ("when", "uid", "origins"),
+    [
+        ("2025-06-01", "ai-products", ("genai",)),
+        ("2025-06-01", "agi-foundations", ("genai",)),
+        ("2025-09", "fair", ("agi-foundations",)),
+        ("2025-09", "msl-infra", ("agi-foundations",)),
+        ("2025-09", "products-applied-research", ("ai-products", "agi-foundations")),
+        ("2022-07", "reality-labs", ("ai-organization",)),
+        ("2026-04", "applied-ai-engineering", ("msl",)),
+    ],
+)
+def test_lineage(tl: Timeline, when: str, uid: str, origins: tuple[str, ...]) -> None:
+    assert tl.at(when).units[uid].from_ == origins
+
+
+def test_agi_foundations_dissolves_into_three_units(tl: Timeline) -> None:
+    d = tl.diff("2025-07", "2025-09")
+    removed = {c.id: c for c in d.changes if c.kind == orgdiff.ChangeKind.UNIT_REMOVED}
+    assert set(removed["agi-foundations"].into) == {
+        "fair",
+        "msl-infra",
+        "products-applied-research",
+    }
+    assert "tbd-lab" not in removed["agi-foundations"].into
+
+
+def test_the_new_lab_is_renamed_not_replaced(tl: Timeline) -> None:
+    assert tl.at("2025-07").units["tbd-lab"].name != "TBD Lab"
+    assert tl.at("2025-09").units["tbd-lab"].name == "TBD Lab"
+
+
+# (date, person, unit, reports_to); reports_to `None` means "not known".
+PEOPLE = [
+    ("2013-12", "yann-lecun", "fair", "mike-schroepfer"),
+    ("2013-12", "mike-schroepfer", "meta", None),
+    ("2013-12", "rob-fergus", "fair", None),
+    ("2018-01", "jerome-pesenti", "ai-organization", "mike-schroepfer"),
+    ("2018-01", "yann-lecun", "fair", None),
+    ("2021-11", "andrew-bosworth", "reality-labs", None),
+    ("2022-07", "andrew-bosworth", "meta", None),
+    ("2022-07", "joelle-pineau", "fair", "andrew-bosworth"),
+    ("2022-07", "yann-lecun", "fair", "andrew-bosworth"),
+    ("2022-07", "antoine-bordes", "fair", None),
+    ("2023-03-01", "ahmad-al-dahle", "genai", "chris-cox"),
+    ("2024-02", "joelle-pineau", "fair", "chris-cox"),
+    ("2024-02", "yann-lecun", "fair", "chris-cox"),
+    ("2025-05-10", "rob-fergus", "fair", None),
+    ("2025-06-01", "connor-hayes", "ai-products", None),
+    ("2025-06-01", "amir-frenkel", "agi-foundations", None),
+    ("2025-07", "alexandr-wang", "msl", None),
+    ("2025-07", "nat-friedman", "msl", None),
+    ("2025-08-01", "shengjia-zhao", "msl", None),
+    ("2025-09", "rob-fergus", "fair", "alexandr-wang"),
+    ("2025-09", "yann-lecun", "fair", "alexandr-wang"),
+    ("2025-09", "nat-friedman", "products-applied-research", "alexandr-wang"),
+    ("2025-09", "aparna-ramani", "msl-infra", "alexandr-wang"),
+    ("2025-09", "ahmad-al-dahle", "msl", "alexandr-wang"),
+    ("2025-09", "amir-frenkel", "msl", "alexandr-wang"),
+    ("2025-09", "shengjia-zhao", "msl", None),
+    ("2025-09", "yuandong-tian", "fair", None),
+    ("2025-10-31", "vishal-shah", "products-applied-research", "nat-friedman"),
+    ("2026-04", "maher-saba", "applied-ai-engineering", "andrew-bosworth"),
+    ("2026-01-31", "santosh-janardhan", "meta-compute", None),
+]
+
+
+@pytest.mark.parametrize(("when", "pid", "unit", "manager"), PEOPLE)
+def test_person(tl: Timeline, when: str, pid: str, unit: str, manager: str | None) -> None:
+    person = tl.at(when).people[pid]
+    assert (person.unit, person.reports_to) == (unit, manager)
+
+
+@pytest.mark.parametrize(
+    ("when", "pid", "title"),
+    [
+        ("2013-12", "yann-lecun", "Director, FAIR"),
+        ("2018-01", "yann-lecun", "Chief AI Scientist"),
+        ("2018-01", "jerome-pesenti", "Vice President of AI"),
+        ("2025-07", "alexandr-wang", "Chief AI Officer; head of MSL"),
+        ("2025-08-01", "shengjia-zhao", "Chief Scientist, Meta Superintelligence Labs"),
+        ("2025-09", "yann-lecun", "Chief Scientist for FAIR"),
+    ],
+)
+def test_title(tl: Timeline, when: str, pid: str, title: str) -> None:
+    assert tl.at(when).people[pid].title == title
+
+
+# (person, last date present, first date absent)
+TENURES = [
+    ("mike-schroepfer", "2021-11", "2022-07"),
+    ("jerome-pesenti", "2022-05", "2022-07"),
+    ("rob-fergus", "2018-01", "2021-11"),
+    ("antoine-bordes", "2023-03-14", "2023-03-15"),
+    ("joelle-pineau", "2025-05-29", "2025-07"),
+    ("connor-hayes", "2025-08-18", "2025-09"),
+    ("yuandong-tian", "2025-10-21", "2025-10-22"),
+    ("soumith-chintala", "2025-11-16", "2025-11-17"),
+    ("yann-lecun", "2025-12-30", "2025-12-31"),
+]
+
+
+@pytest.mark.parametrize(("pid", "last_in", "first_out"), TENURES)
+def test_departures(tl: Timeline, pid: str, last_in: str, first_out: str) -> None:
+    assert pid in tl.at(last_in).people
+    assert pid not in tl.at(first_out).people
+
+
+def test_rob_fergus_returns_to_lead_fair(tl: Timeline) -> None:
+    assert "rob-fergus" not in tl.at("2025-05-07").people
+    assert tl.at("2025-05-08").units["fair"].lead == "rob-fergus"
+
+
+def test_lecun_after_november_2025(tl: Timeline) -> None:
+    """Announced on 2025-11-19, still there until the end of 2025, gone after."""
+    announced = tl.at("2025-11-19").people["yann-lecun"]
+    assert "leaving" in (announced.title or "")
+    assert announced.reports_to == "alexandr-wang"
+    for when in ("2026-01", "2026-05-31"):
+        snap = tl.at(when)
+        assert "yann-lecun" not in snap.people
+        assert snap.units["fair"].lead == "rob-fergus"
+
+
+def _relations(tl: Timeline, when: str) -> dict[tuple[str, str, str], Confidence]:
+    return {(r.kind, r.from_, r.to): r.confidence for r in tl.at(when).relations}
+
+
+def test_tbd_lab_reviews_fair_publications(tl: Timeline) -> None:
+    assert ("reviews-publications", "tbd-lab", "fair") not in _relations(tl, "2025-07")
+    for when in ("2025-09", "2026-05-31"):
+        rels = _relations(tl, when)
+        assert rels[("reviews-publications", "tbd-lab", "fair")] == Confidence.RUMOURED
+
+
+@pytest.mark.parametrize(
+    ("when", "relation"),
+    [
+        ("2022-07", ("co-leads", "antoine-bordes", "fair")),
+        ("2022-07", ("co-leads", "joelle-pineau", "fair")),
+        ("2022-07", ("co-leads", "yann-lecun", "fair")),
+        ("2025-06-01", ("co-leads", "ahmad-al-dahle", "agi-foundations")),
+        ("2025-06-01", ("co-leads", "amir-frenkel", "agi-foundations")),
+        ("2025-07", ("co-leads", "nat-friedman", "msl")),
+        ("2025-08-01", ("works-directly-with", "shengjia-zhao", "mark-zuckerberg")),
+        ("2025-08-01", ("works-directly-with", "shengjia-zhao", "alexandr-wang")),
+        ("2026-01-31", ("co-leads", "daniel-gross", "meta-compute")),
+    ],
+)
+def test_relation(tl: Timeline, when: str, relation: tuple[str, str, str]) -> None:
+    assert relation in _relations(tl, when)
+
+
+def test_friedman_stops_co_leading_msl_in_august(tl: Timeline) -> None:
+    assert ("co-leads", "nat-friedman", "msl") not in _relations(tl, "2025-09")
+
+
+@pytest.mark.parametrize(
+    ("when", "pid", "confidence"),
+    [
+        ("2013-12", "yann-lecun", Confidence.REPORTED),
+        ("2018-01", "jerome-pesenti", Confidence.CONFIRMED),
+        ("2025-07", "alexandr-wang", Confidence.CONFIRMED),
+        ("2025-09", "nat-friedman", Confidence.CONFIRMED),
+        ("2025-10-31", "vishal-shah", Confidence.REPORTED),
+    ],
+)
+def test_confidence(tl: Timeline, when: str, pid: str, confidence: Confidence) -> None:
+    assert tl.at(when).people[pid].confidence == confidence
+
+
+def test_the_issues_named_people_all_appear(tl: Timeline) -> None:
+    named = {
+        "mark-zuckerberg", "mike-schroepfer", "andrew-bosworth", "chris-cox", "yann-lecun",
+        "rob-fergus", "jerome-pesenti", "joelle-pineau", "ahmad-al-dahle", "amir-frenkel",
+        "connor-hayes", "alexandr-wang", "nat-friedman", "shengjia-zhao", "aparna-ramani",
+        "yuandong-tian", "soumith-chintala",
+    }  # fmt: skip
+    seen = {pid for snap in tl.snapshots for pid in snap.people}
+    assert named <= seen
