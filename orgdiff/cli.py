@@ -280,7 +280,8 @@ def diff_command(
     if fmt in CHARTS:
         from .render import render
 
-        graph = render(d, focus=focus, depth=depth, units_only=units_only)
+        title = f"{tl.name}, {d.date_before} → {d.date_after}: {d.after.event}"
+        graph = render(d, focus=focus, depth=depth, units_only=units_only, title=title)
         name = f"{_slug(ctx.org_slug(tl))}-{before}-{after}.{fmt}"
         _emit(_chart_bytes(graph, fmt), output, name, ctx.folder())
     elif fmt == "json":

@@ -410,3 +410,6 @@ def _legend(g: graphviz.Digraph) -> None:
                 fontsize="10",
             )
         leg.attr(rank="same")
+        # Invisible edges keep the three in reading order, left to right.
+        leg.edge("legend_added", "legend_removed", style="invis")
+        leg.edge("legend_removed", "legend_changed", style="invis")
