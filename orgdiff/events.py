@@ -175,9 +175,10 @@ def group(d: Diff) -> Iterator[Event]:
             if c.kind is ChangeKind.PERSON_ADDED:
                 person = b.people[pid]
                 title = f" as {person.title}" if person.title else ""
-                yield event(
-                    "join", f"{who} joined {unit_name(person.unit, later=True)}{title}", [c]
-                )
+                # "now listed", not "joined": a dataset may start listing someone
+                # long after they arrived.
+                where = unit_name(person.unit, later=True)
+                yield event("join", f"{who} now listed in {where}{title}", [c])
             elif c.kind is ChangeKind.PERSON_REMOVED:
                 yield event(
                     "leave",
