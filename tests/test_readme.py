@@ -20,7 +20,9 @@ def svg_texts(svg: str) -> list[str]:
 def dot_texts(dot_source: str) -> list[str]:
     """The text lines of every label in a DOT source, as Graphviz will draw them."""
     out = []
-    for quoted, bare in re.findall(r'(?:label|xlabel)=(?:"((?:[^"\\]|\\.)*)"|([^\s"\]]+))', dot_source):
+    for quoted, bare in re.findall(
+        r'(?:label|xlabel)=(?:"((?:[^"\\]|\\.)*)"|([^\s"\]]+))', dot_source
+    ):
         raw = quoted or bare
         for line in raw.split("\\n"):
             text = line.replace('\\"', '"').replace("\\\\", "\\")
@@ -47,5 +49,7 @@ def test_readme_charts_match_the_data() -> None:
     d = tl.diff("2025-06", "2025-09")
     title = f"{tl.name}, {d.date_before} → {d.date_after}: {d.after.event}"
     chart = render(d, units_only=True, title=title)
-    committed = (ROOT / "docs" / "images" / "meta-ai-2025-06-2025-09.svg").read_text(encoding="utf-8")
+    committed = (ROOT / "docs" / "images" / "meta-ai-2025-06-2025-09.svg").read_text(
+        encoding="utf-8"
+    )
     assert dot_texts(chart.source) == svg_texts(committed)
