@@ -36,12 +36,19 @@ COLOURS = {
 FONT = "Helvetica,Arial,Noto Sans,Noto Sans CJK SC,sans-serif"
 
 
+def _xml_safe(ch: str) -> str:
+    code = ord(ch)
+    if code < 32 or 0x7F <= code < 0xA0 or ch in "\u2028\u2029":
+        return " "  # line breaks and control characters
+    if 0xD800 <= code <= 0xDFFF or 0xFDD0 <= code <= 0xFDEF or (code & 0xFFFE) == 0xFFFE:
+        return "\ufffd"  # surrogates and noncharacters: not allowed in XML, hence in SVG
+    return ch
+
+
 def _clean(text: str) -> str:
-    """One line of text: line breaks and control characters become spaces."""
-    return "".join(
-        " " if (ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0 or ch in "\u2028\u2029") else ch
-        for ch in text
-    )
+    """One line of text that XML (and so SVG) can hold; ``&`` escaped, because
+    Graphviz reads ``&amp;`` or ``&#65;`` in a label as a character reference."""
+    return "".join(_xml_safe(ch) for ch in text).replace("&", "&amp;")
 
 
 def label(*lines: str) -> str:

@@ -29,6 +29,15 @@ __all__ = ["ID_PATTERN", "Found", "check_snapshot", "check_timeline", "validate"
 
 #: Ids are lowercase kebab-case: ``fair``, ``yann-lecun``, ``msl-infra``, ``wang-memo-2025-08``.
 ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+# Every character that _bad_text looks at one by one: controls (category Cc,
+# which includes the line breaks), the line and paragraph separators and the
+# bidirectional controls.
+# bidirectional controls, surrogates and noncharacters (U+FDD0..U+FDEF, U+xFFFE, U+xFFFF).
+_SUSPECT = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufdd0-\ufdef"
+    + "".join(chr(plane << 16 | 0xFFFE) + chr(plane << 16 | 0xFFFF) for plane in range(17))
+    + "]"
+)
 
 
 @frozen
@@ -54,6 +63,12 @@ def _bad_id(entity_id: str) -> str | None:
     return f"`{entity_id}` is not a valid id; ids are lowercase kebab-case, such as `ai-products`"
 
 
+def _noncharacter(ch: str) -> bool:
+    """U+FFFE, U+FFFF (in every plane) and U+FDD0..U+FDEF: no text may hold them."""
+    code = ord(ch)
+    return 0xFDD0 <= code <= 0xFDEF or (code & 0xFFFE) == 0xFFFE
+
+
 def _bad_text(value: str, what: str, *, lines: bool = False) -> str | None:
     """Why ``value`` cannot be written and read back as text, or ``None``.
 
@@ -61,6 +76,8 @@ def _bad_text(value: str, what: str, *, lines: bool = False) -> str | None:
     """
     if not value:  # the reader refuses an empty value too: dump(s) would not load
         return f"{what} is empty"
+    if _SUSPECT.search(value) is None:  # the usual case: no character to look at closely
+        return f"{what} has leading or trailing spaces" if value != value.strip() else None
     for ch in value:
         if ch == "\n" and lines:
             continue
@@ -70,8 +87,8 @@ def _bad_text(value: str, what: str, *, lines: bool = False) -> str | None:
                 if not lines
                 else f"{what} contains a line break other than a newline"
             )
-        if unicodedata.category(ch) == "Cc":
-            return f"{what} contains a control character (U+{ord(ch):04X})"
+        if unicodedata.category(ch) in ("Cc", "Cs") or _noncharacter(ch):
+            return f"{what} contains a control character or noncharacter (U+{ord(ch):04X})"
         if ch in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069":
             return f"{what} contains a bidirectional control character (U+{ord(ch):04X})"
     if value != value.strip():

@@ -35,15 +35,20 @@ T = TypeVar("T")
 # controls. Control characters (Cc) and surrogates (Cs) are excluded by category.
 _LINE_BREAKS = "\n\r\x85\u2028\u2029"
 _BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+# Noncharacters: no text may hold them (and SVG, being XML, cannot).
+_NONCHARACTERS = "".join(map(chr, range(0xFDD0, 0xFDF0))) + "".join(
+    chr(plane << 16 | low) for plane in range(17) for low in (0xFFFE, 0xFFFF)
+)
 
 # Any character a one-line text may hold inside it, spaces included...
 _INNER = st.characters(
-    exclude_categories=("Cc", "Cs", "Zl", "Zp"), exclude_characters=_LINE_BREAKS + _BIDI
+    exclude_categories=("Cc", "Cs", "Zl", "Zp"),
+    exclude_characters=_LINE_BREAKS + _BIDI + _NONCHARACTERS,
 )
 # ... and those it may start or end with: no space of any kind.
 _EDGE = st.characters(
     exclude_categories=("Cc", "Cs", "Zl", "Zp", "Zs"),
-    exclude_characters=_LINE_BREAKS + _BIDI + "\x1c\x1d\x1e\x1f",
+    exclude_characters=_LINE_BREAKS + _BIDI + _NONCHARACTERS + "\x1c\x1d\x1e\x1f",
 )
 
 # Pieces that have broken YAML writers, Graphviz labels or HTML before.
@@ -87,7 +92,7 @@ _TRICKY = (
     "\u200b",
     "\ufeff",
     "\U0001f600",
-    "\uffff",
+    "\ufffd",
 )
 
 _PART = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789", min_size=1, max_size=6)
