@@ -25,7 +25,8 @@ def dot_texts(dot_source: str) -> list[str]:
     ):
         raw = quoted or bare
         for line in raw.split("\\n"):
-            text = line.replace('\\"', '"').replace("\\\\", "\\")
+            # Graphviz reads character references in labels (render.py writes & as &amp;).
+            text = html.unescape(line.replace('\\"', '"').replace("\\\\", "\\"))
             if text:
                 out.append(text)
     return sorted(out)
