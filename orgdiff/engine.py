@@ -67,7 +67,9 @@ def engine_name() -> str:
     return "dot" if shutil.which("dot") else "wasm"
 
 
-def render_dot(source: str, fmt: str = "svg", *, timeout: float | None = None) -> bytes:
+def render_dot(
+    source: str, fmt: str = "svg", *, timeout: float | None = None, _retried: bool = False
+) -> bytes:
     """Lay out DOT ``source`` and return the output bytes in format ``fmt``."""
     fmt = fmt.lower()
     if fmt not in FORMATS:
@@ -102,9 +104,22 @@ def render_dot(source: str, fmt: str = "svg", *, timeout: float | None = None) -
         raise EngineUnavailable(f"failed to execute {cmd[0]!r}: {exc}; {INSTALL_HINT}") from None
     if proc.returncode != 0 or not proc.stdout:
         detail = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        if not _retried and any(m in line for line in detail for m in _ROUTING_FAILURES):
+            # Graphviz's spline router fails on some cluster layouts ("triangulation
+            # failed", "lost ... edge"); straight edges always route.
+            return render_dot(_with_straight_edges(source), fmt, timeout=timeout, _retried=True)
         first = detail[-1] if detail else f"exit status {proc.returncode}"
         raise RenderError(f"Graphviz ({engine}) failed: {first}")
     return proc.stdout
+
+
+_ROUTING_FAILURES = ("triangulation failed", "Pshortestpath failed", "routesplines", "lost ")
+
+
+def _with_straight_edges(source: str) -> str:
+    """The same graph with ``splines=line``, set right after the opening brace."""
+    brace = source.index("{") + 1
+    return source[:brace] + "\n\tgraph [splines=line]" + source[brace:]
 
 
 def to_svg(obj: Snapshot | Diff | graphviz.Digraph, **options: object) -> str:

@@ -171,3 +171,23 @@ def test_diff_chart_command(tmp_path: Path, no_dot: None) -> None:
     svg = (tmp_path / out.strip()).read_text(encoding="utf-8")
     assert "formerly Research Lab" in svg
     assert "Legend" in svg
+
+
+def test_a_spline_routing_failure_is_retried_with_straight_edges(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Graphviz's router sometimes fails on clusters ("triangulation failed"):
+    the layout is retried once with straight edges instead of failing."""
+    fake = tmp_path / "dot"
+    fake.write_text(
+        "#!/bin/sh\n"
+        'input="$(/bin/cat)"\n'
+        'case "$input" in *"splines=line"*) echo "<svg>straight</svg>"; exit 0;; esac\n'
+        'echo "libpath/shortest.c:324: triangulation failed" >&2\n'
+        'echo "Error: in routesplines, Pshortestpath failed" >&2\n'
+        "exit 1\n"
+    )
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.setenv("ORGDIFF_ENGINE", "dot")
+    assert b"<svg>straight</svg>\n" == render_dot("digraph orgchart { a -> b }", "svg")
