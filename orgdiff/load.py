@@ -5,33 +5,51 @@ cattrs converter: unknown keys are errors with a did-you-mean hint, required
 keys must be there, text must be text and lists must be lists. Every problem of
 every file is collected, then all are raised together as one
 :class:`~orgdiff.errors.OrgDataError`.
+
+A file is first read the fast way (:class:`_Builder`): models are built
+straight from libyaml's events, with no plain ``dict`` in between, ids and
+repeated text are shared (one ``str`` per distinct id in the whole dataset), and
+a person or unit that did not change since the previous snapshot is the same
+object in both. The fast way accepts only what the careful way accepts and
+builds the same models; at the first thing it does not expect it gives up, and
+the file is read again the careful way (the walker of :mod:`orgdiff.yamlread`,
+then cattrs), which finds and locates every problem.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import gc
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
-import cattrs
-from cattrs.errors import (
-    ClassValidationError,
-    ForbiddenExtraKeysError,
-    IterableValidationError,
+import yaml
+from yaml.events import (
+    DocumentEndEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+    StreamStartEvent,
 )
-from cattrs.gen import make_dict_structure_fn, override
 
-from . import dates
+from . import dates, yamlread
 from .errors import DateError, OrgDataError, OrgdiffError, Problem
 from .model import Confidence, Identity, Person, Relation, Snapshot, Source, Timeline, Unit
 from .suggest import did_you_mean
-from .yamlread import Document, PathKey, format_path, read_file, read_text
+from .yamlread import Document, PathKey, format_path, read_bytes, read_raw, read_text
+
+if TYPE_CHECKING:  # cattrs is imported when a file needs the careful way
+    import cattrs
 
 __all__ = [
     "DATASET_FILE",
@@ -80,7 +98,11 @@ def _describe(value: Any) -> str:
     return f"`{value}`"
 
 
-def _make_converter() -> cattrs.Converter:
+@functools.cache
+def _converter() -> cattrs.Converter:
+    import cattrs
+    from cattrs.gen import make_dict_structure_fn, override
+
     conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
 
     def text(value: Any, _: Any) -> str:
@@ -184,9 +206,6 @@ def _is_mapping_of(t: Any, value_type: type) -> bool:
     return origin in (dict, AbcMapping) and args[0] is str and args[1] is value_type
 
 
-_CONVERTER = _make_converter()
-
-
 def _inject_ids(data: dict[str, Any], doc: Document, keys: tuple[str, ...], id_field: str) -> None:
     """Copy each entry's key into it as ``id`` (``key`` for sources)."""
     for section in keys:
@@ -212,6 +231,8 @@ def _inject_ids(data: dict[str, Any], doc: Document, keys: tuple[str, ...], id_f
 def _walk(
     exc: BaseException, path: PathKey, cls: type | None
 ) -> Iterator[tuple[PathKey, BaseException, type | None]]:
+    from cattrs.errors import ClassValidationError, IterableValidationError
+
     if isinstance(exc, ClassValidationError):
         with_notes, without = exc.group_exceptions()
         for sub, note in with_notes:
@@ -248,6 +269,8 @@ class _Missing(Exception):
 
 
 def _problems_of(exc: BaseException, doc: Document, root: PathKey = ()) -> Iterator[Problem]:
+    from cattrs.errors import ForbiddenExtraKeysError
+
     # A value the reader refused (an alias) is read as None; the schema's
     # complaint about that None would only repeat the reader's problem.
     refused = {p.path for p in doc.problems}
@@ -277,10 +300,12 @@ def structure_snapshot(doc: Document) -> Snapshot | None:
     """Structure a read document as a snapshot; problems go onto ``doc``."""
     if doc.data is None:
         return None
+    from cattrs.errors import ClassValidationError, IterableValidationError
+
     data = doc.data
     _inject_ids(data, doc, ("units", "people"), "snapshot")
     try:
-        snap = _CONVERTER.structure(data, Snapshot)
+        snap = _converter().structure(data, Snapshot)
     except (ClassValidationError, IterableValidationError, _SchemaError) as exc:
         doc.problems.extend(_problems_of(exc, doc))
         return None
@@ -290,13 +315,343 @@ def structure_snapshot(doc: Document) -> Snapshot | None:
 def structure_dataset(doc: Document) -> Dataset | None:
     if doc.data is None:
         return None
+    from cattrs.errors import ClassValidationError, IterableValidationError
+
     _inject_ids(doc.data, doc, ("sources", "people"), "dataset")
     try:
-        ds = _CONVERTER.structure(doc.data, Dataset)
+        ds = _converter().structure(doc.data, Dataset)
     except (ClassValidationError, IterableValidationError, _SchemaError) as exc:
         doc.problems.extend(_problems_of(exc, doc))
         return None
     return ds if not doc.problems else None
+
+
+# --- the fast way: models straight from the event stream ---------------------------------
+
+
+class _Fallback(Exception):
+    """The fast way met something it does not handle; read the file the careful way."""
+
+
+# How the fast way reads a field: as an id or a short repeated text (shared),
+# as other text, a list of ids, a confidence or a date.
+_ID, _TEXT, _IDS, _CONFIDENCE, _DATE = range(5)
+_CONFIDENCES = {c.value: c for c in Confidence}
+
+
+class _Spec:
+    """How to build one of the model classes from its fields' events.
+
+    For the id-keyed classes (``keyed``) the first field is the id (``key``
+    for a source), which is the entry's key, not one of its fields.
+    """
+
+    __slots__ = ("cls", "defaults", "fields", "required")
+
+    def __init__(self, cls: type, kinds: Mapping[str, int], *, keyed: bool = True) -> None:
+        self.cls = cls
+        fields = attrs.fields(cls)
+        self.defaults: list[Any] = [
+            None if f.default is attrs.NOTHING else f.default for f in fields
+        ]
+        self.fields: dict[str, tuple[int, int, int]] = {}
+        self.required = 0
+        for index, f in enumerate(fields):
+            if keyed and index == 0:
+                continue
+            bit = 1 << index
+            self.fields[_RENAMED.get(f.name, f.name)] = (index, kinds[f.name], bit)
+            if f.default is attrs.NOTHING:
+                self.required |= bit
+
+
+_SPECS = {
+    Unit: _Spec(
+        Unit,
+        {
+            "name": _TEXT,
+            "parent": _ID,
+            "lead": _ID,
+            "from_": _IDS,
+            "confidence": _CONFIDENCE,
+            "sources": _IDS,
+            "note": _TEXT,
+        },
+    ),
+    Person: _Spec(
+        Person,
+        {
+            "unit": _ID,
+            "title": _ID,  # titles repeat: share them
+            "reports_to": _ID,
+            "confidence": _CONFIDENCE,
+            "sources": _IDS,
+            "note": _TEXT,
+        },
+    ),
+    Identity: _Spec(Identity, {"name": _TEXT, "aliases": _IDS}),
+    Source: _Spec(
+        Source, {"title": _TEXT, "publisher": _ID, "url": _TEXT, "date": _DATE, "note": _TEXT}
+    ),
+    Relation: _Spec(
+        Relation,
+        {
+            "kind": _ID,
+            "from_": _ID,
+            "to": _ID,
+            "confidence": _CONFIDENCE,
+            "sources": _IDS,
+            "note": _TEXT,
+        },
+        keyed=False,
+    ),
+}
+
+
+class _Builder:
+    """Builds models from libyaml's events for files in the expected shape.
+
+    One builder serves a whole :func:`load`, so that each distinct id or
+    repeated text is one ``str`` across every file. Every method raises
+    :class:`_Fallback` at the first event it does not expect.
+    """
+
+    def __init__(self) -> None:
+        self._shared: dict[str, str] = {}
+        self._next: Callable[[], Any] = iter(()).__next__
+
+    def snapshot(self, raw: bytes, previous: Snapshot | None) -> Snapshot:
+        """The snapshot in ``raw`` (checked by :func:`~orgdiff.yamlread.clean_utf8`)."""
+        values = self._document(raw, self._snapshot_fields, previous)
+        if "date" not in values or "event" not in values or "units" not in values:
+            raise _Fallback
+        return Snapshot(**values)
+
+    def dataset(self, raw: bytes) -> Dataset:
+        """The ``dataset.yaml`` in ``raw`` (checked by :func:`~orgdiff.yamlread.clean_utf8`)."""
+        values = self._document(raw, self._dataset_fields, None)
+        if "name" not in values:
+            raise _Fallback
+        return Dataset(**values)
+
+    def _document(
+        self, raw: bytes, field: Callable[[str, Any, Any], Any], previous: Any
+    ) -> dict[str, Any]:
+        loader = yamlread.parser(raw)
+        self._next = nxt = iter(loader.get_event, None).__next__
+        try:
+            if nxt().__class__ is not StreamStartEvent:
+                raise _Fallback  # pragma: no cover - libyaml always starts so
+            ev = nxt()
+            if ev.__class__ is not DocumentStartEvent or ev.version is not None or ev.tags:
+                raise _Fallback
+            ev = nxt()
+            if ev.__class__ is not MappingStartEvent or ev.anchor is not None or ev.tag is not None:
+                raise _Fallback
+            values: dict[str, Any] = {}
+            while (key := self._key(nxt())) is not None:
+                if key in values:
+                    raise _Fallback
+                values[key] = field(key, nxt(), previous)
+            if nxt().__class__ is not DocumentEndEvent or nxt().__class__ is not StreamEndEvent:
+                raise _Fallback
+            return values
+        except (yaml.YAMLError, StopIteration):
+            raise _Fallback from None
+        finally:
+            loader.dispose()
+            self._next = iter(()).__next__
+
+    @staticmethod
+    def _key(ev: Any) -> str | None:
+        """The text of a plain key, or ``None`` at the end of the mapping."""
+        if ev.__class__ is not ScalarEvent:
+            if ev.__class__ is MappingEndEvent:
+                return None
+            raise _Fallback
+        key: str = ev.value
+        if ev.anchor is not None or ev.tag is not None or key == "<<" or not key.isascii():
+            raise _Fallback
+        return key
+
+    def _snapshot_fields(self, key: str, ev: Any, previous: Snapshot | None) -> Any:
+        if key == "units":
+            return self._entities(ev, _SPECS[Unit], previous.units if previous else None)
+        if key == "people":
+            return self._entities(ev, _SPECS[Person], previous.people if previous else None)
+        if key == "date":
+            return self._date(self._text(ev))
+        if key in ("event", "note"):
+            return self._text(ev)
+        if key == "sources":
+            return self._ids(ev)
+        if key == "relations":
+            return self._relations(ev)
+        raise _Fallback
+
+    def _dataset_fields(self, key: str, ev: Any, _previous: None) -> Any:
+        if key == "people":
+            return self._entities(ev, _SPECS[Identity], None)
+        if key == "sources":
+            return self._entities(ev, _SPECS[Source], None)
+        if key in ("name", "description"):
+            return self._text(ev)
+        raise _Fallback
+
+    @staticmethod
+    def _text(ev: Any) -> str:
+        if ev.__class__ is not ScalarEvent or ev.anchor is not None or ev.tag is not None:
+            raise _Fallback
+        value: str = ev.value
+        if not value:
+            raise _Fallback
+        return value
+
+    def _ids(self, ev: Any) -> tuple[str, ...]:
+        if ev.__class__ is not SequenceStartEvent or ev.anchor is not None or ev.tag is not None:
+            raise _Fallback
+        share = self._shared.setdefault
+        nxt = self._next
+        out: list[str] = []
+        while (ev := nxt()).__class__ is ScalarEvent:
+            value = ev.value
+            if not value or ev.anchor is not None or ev.tag is not None:
+                raise _Fallback
+            out.append(share(value, value))
+        if ev.__class__ is not SequenceEndEvent:
+            raise _Fallback
+        return tuple(out)
+
+    @staticmethod
+    def _date(value: str) -> dt.date:
+        try:
+            return dates.parse_date(value)
+        except (DateError, ValueError):
+            raise _Fallback from None
+
+    def _relations(self, ev: Any) -> tuple[Relation, ...]:
+        if ev.__class__ is not SequenceStartEvent or ev.anchor is not None or ev.tag is not None:
+            raise _Fallback
+        spec = _SPECS[Relation]
+        nxt = self._next
+        out: list[Relation] = []
+        while (ev := nxt()).__class__ is MappingStartEvent:
+            if ev.anchor is not None or ev.tag is not None:
+                raise _Fallback
+            out.append(self._record(spec, spec.defaults.copy()))
+        if ev.__class__ is not SequenceEndEvent:
+            raise _Fallback
+        return tuple(out)
+
+    def _entities(self, ev: Any, spec: _Spec, previous: Mapping[str, Any] | None) -> dict[str, Any]:
+        """A mapping of ids to entities; an entity equal to the one of the same
+        id in ``previous`` is that object."""
+        if ev.__class__ is not MappingStartEvent or ev.anchor is not None or ev.tag is not None:
+            raise _Fallback
+        nxt = self._next
+        share = self._shared.setdefault
+        record = self._record
+        defaults = spec.defaults
+        out: dict[str, Any] = {}
+        while True:
+            ev = nxt()
+            if ev.__class__ is not ScalarEvent:
+                if ev.__class__ is MappingEndEvent:
+                    return out
+                raise _Fallback
+            key = ev.value
+            if (
+                ev.anchor is not None
+                or ev.tag is not None
+                or key in out
+                or key == "<<"
+                or not key.isascii()
+            ):
+                raise _Fallback
+            key = share(key, key)
+            ev = nxt()
+            if ev.__class__ is not MappingStartEvent or ev.anchor is not None or ev.tag is not None:
+                raise _Fallback
+            values = defaults.copy()
+            values[0] = key
+            entity = record(spec, values)
+            if previous is not None:
+                before = previous.get(key)
+                if before is not None and before == entity:
+                    entity = before
+            out[key] = entity
+
+    def _record(self, spec: _Spec, values: list[Any]) -> Any:
+        """One ``spec.cls`` from the fields of the mapping just opened, over ``values``."""
+        nxt = self._next
+        share = self._shared.setdefault
+        fields, required = spec.fields, spec.required
+        seen = 0
+        while (ev := nxt()).__class__ is ScalarEvent:
+            found = fields.get(ev.value)
+            if found is None or ev.anchor is not None or ev.tag is not None:
+                raise _Fallback
+            index, kind, bit = found
+            if seen & bit:
+                raise _Fallback
+            seen |= bit
+            ev = nxt()
+            if kind == _IDS:
+                values[index] = self._ids(ev)
+                continue
+            if ev.__class__ is not ScalarEvent or ev.anchor is not None or ev.tag is not None:
+                raise _Fallback
+            value: Any = ev.value
+            if not value:
+                raise _Fallback
+            if kind == _ID:
+                value = share(value, value)
+            elif kind == _CONFIDENCE:
+                value = _CONFIDENCES.get(value)
+                if value is None:
+                    raise _Fallback
+            elif kind == _DATE:
+                value = self._date(value)
+            values[index] = value
+        if ev.__class__ is not MappingEndEvent or seen & required != required:
+            raise _Fallback
+        return spec.cls(*values)
+
+
+def _read_dataset(path: Path, display: str, builder: _Builder) -> tuple[Dataset | None, Document]:
+    """``dataset.yaml``, the fast way if it can be, else the careful way."""
+    raw, problem = read_raw(path, display)
+    if raw is None:
+        doc = Document(display, None)
+        doc.problems.extend([problem] if problem is not None else [])
+        return None, doc
+    clean = yamlread.clean_utf8(raw)
+    if clean is not None:
+        try:
+            return builder.dataset(clean), Document.unread(display, clean)
+        except _Fallback:
+            pass
+    doc = read_bytes(raw, display)
+    return structure_dataset(doc), doc
+
+
+def _read_snapshot(
+    path: Path, display: str, builder: _Builder, previous: Snapshot | None
+) -> tuple[Snapshot | None, Document]:
+    """A snapshot file, the fast way if it can be, else the careful way."""
+    raw, problem = read_raw(path, display)
+    if raw is None:
+        doc = Document(display, None)
+        doc.problems.extend([problem] if problem is not None else [])
+        return None, doc
+    clean = yamlread.clean_utf8(raw)
+    if clean is not None:
+        try:
+            return builder.snapshot(clean, previous), Document.unread(display, clean)
+        except _Fallback:
+            pass
+    doc = read_bytes(raw, display)
+    return structure_snapshot(doc), doc
 
 
 def parse_snapshot(text: str, *, file: str = "<string>") -> Snapshot:
@@ -353,30 +708,45 @@ def load(path: str | os.PathLike[str] | None = None) -> Timeline:
     if not folder.is_dir():
         raise OrgDataError([Problem(shown, 0, 0, "$", "no such dataset folder")])
     problems: list[Problem] = []
+    builder = _Builder()
     with _gc_paused():
-        ds_doc = read_file(folder / DATASET_FILE, display=os.path.join(shown, DATASET_FILE))
-        dataset = structure_dataset(ds_doc)
+        ds_display = os.path.join(shown, DATASET_FILE)
+        ds_path = folder / DATASET_FILE
+        refused = _not_followed(ds_path, "dataset.yaml must be a regular file")
+        if refused is None:
+            dataset, ds_doc = _read_dataset(ds_path, ds_display, builder)
+        else:
+            dataset, ds_doc = None, Document(ds_display, None)
+            ds_doc.problems.append(Problem(ds_display, 0, 0, "$", refused))
+        if ds_doc.problems and not ds_path.exists() and not ds_path.is_symlink():
+            ds_doc.problems[0] = _case_hint(ds_doc.problems[0], folder, DATASET_FILE)
         problems.extend(ds_doc.problems)
 
         snap_dir = folder / SNAPSHOTS_DIR
+        snap_display = os.path.join(shown, SNAPSHOTS_DIR)
         docs: list[tuple[Document, Snapshot | None]] = []
-        if not snap_dir.is_dir():
+        entries: list[Path] = []
+        refused = _not_followed(snap_dir, "snapshots must be a folder")
+        if refused is not None:
+            problems.append(Problem(snap_display, 0, 0, "$", refused))
+        elif not snap_dir.is_dir():
             problems.append(
-                Problem(os.path.join(shown, SNAPSHOTS_DIR), 0, 0, "$", "no snapshots folder")
+                _case_hint(
+                    Problem(snap_display, 0, 0, "$", "no snapshots folder"), folder, SNAPSHOTS_DIR
+                )
             )
         else:
-            for entry in sorted(snap_dir.iterdir(), key=lambda p: p.name):
+            try:
+                entries = sorted(snap_dir.iterdir(), key=lambda p: p.name)
+            except OSError as exc:
+                problems.append(
+                    Problem(snap_display, 0, 0, "$", f"cannot list: {exc.strerror or exc}")
+                )
+        if refused is None and snap_dir.is_dir():
+            for entry in entries:
                 display = os.path.join(shown, SNAPSHOTS_DIR, entry.name)
                 if not _SNAPSHOT_NAME.fullmatch(entry.name):
-                    problems.append(
-                        Problem(
-                            display,
-                            0,
-                            0,
-                            "$",
-                            "unexpected file; snapshot files are named YYYY-MM-DD.yaml",
-                        )
-                    )
+                    problems.append(Problem(display, 0, 0, "$", _unexpected(entry.name)))
                     continue
                 if entry.is_symlink():
                     problems.append(
@@ -389,8 +759,8 @@ def load(path: str | os.PathLike[str] | None = None) -> Timeline:
                         )
                     )
                     continue
-                doc = read_file(entry, display=display)
-                snap = structure_snapshot(doc)
+                previous = next((sn for _, sn in reversed(docs) if sn is not None), None)
+                snap, doc = _read_snapshot(entry, display, builder, previous)
                 if snap is not None and snap.date.isoformat() != entry.name[:-5]:
                     doc.problems.append(
                         doc.problem(
@@ -402,9 +772,7 @@ def load(path: str | os.PathLike[str] | None = None) -> Timeline:
                 docs.append((doc, snap if not doc.problems else None))
 
             if not docs and not problems:
-                problems.append(
-                    Problem(os.path.join(shown, SNAPSHOTS_DIR), 0, 0, "$", "no snapshots")
-                )
+                problems.append(Problem(snap_display, 0, 0, "$", "no snapshots"))
 
         if dataset is None:
             raise OrgDataError(problems)
@@ -433,6 +801,48 @@ def load(path: str | os.PathLike[str] | None = None) -> Timeline:
     if problems:
         raise OrgDataError(problems)
     return timeline
+
+
+# Files that editors and file managers leave beside the ones being edited.
+_LEFT_BY_EDITORS = re.compile(
+    r"(\.#.*|#.*#|.*~|\..*\.sw[a-p]|.*\.(bak|orig|rej|tmp|swp)|\.~lock\..*#|4913)"
+)
+
+
+def _unexpected(name: str) -> str:
+    """What to say of an entry of snapshots/ that is not named like a snapshot."""
+    rule = "snapshot files are named YYYY-MM-DD.yaml"
+    if _SNAPSHOT_NAME.fullmatch(name.lower()):
+        return f"unexpected file, named like a snapshot but in other letter case; {rule}"
+    if name in (".DS_Store", "Thumbs.db", "desktop.ini"):
+        return f"unexpected file, left by a file manager; delete it; {rule}"
+    if _LEFT_BY_EDITORS.fullmatch(name):
+        return f"unexpected file, left by an editor (swap, backup or lock file); {rule}"
+    return f"unexpected file; {rule}"
+
+
+def _not_followed(path: Path, rule: str) -> str | None:
+    """Why ``path`` is refused without being followed: a symbolic link (which
+    may lead out of the dataset folder, or loop) is never read."""
+    if path.is_symlink():
+        return f"a symbolic link; {rule} in the dataset folder, not a link"
+    return None
+
+
+def _case_hint(problem: Problem, folder: Path, name: str) -> Problem:
+    """``problem`` about a missing ``name``, with a hint if its name is there in other case."""
+    try:
+        near = sorted(
+            p.name for p in folder.iterdir() if p.name.lower() == name.lower() and p.name != name
+        )
+    except OSError:
+        return problem
+    if not near:
+        return problem
+    return attrs.evolve(
+        problem,
+        message=f"{problem.message}; found `{near[0]}`: names are case-sensitive, rename it `{name}`",
+    )
 
 
 def _locate(found: Any, where: dict[dt.date, Document], ds_doc: Document) -> Problem:

@@ -392,13 +392,11 @@ def registry_is_well_formed(tl: Timeline) -> Iterator[Found]:
     for key, source in tl.sources.items():
         if (msg := _bad_id(key)) is not None:
             yield Found(("sources", key), msg, at_key=True)
-        if source.url is not None:
-            parts = urlsplit(source.url)
-            if parts.scheme not in ("http", "https") or not parts.netloc or " " in source.url:
-                yield Found(
-                    ("sources", key, "url"),
-                    f"`{source.url}` is not a web address (http:// or https://)",
-                )
+        if source.url is not None and not _is_web_address(source.url):
+            yield Found(
+                ("sources", key, "url"),
+                f"`{source.url}` is not a web address (http:// or https://)",
+            )
         if (msg := _bad_text(source.title, "a title")) is not None:
             yield Found(("sources", key, "title"), msg)
         if (
@@ -416,6 +414,14 @@ def registry_is_well_formed(tl: Timeline) -> Iterator[Found]:
         for i, alias in enumerate(identity.aliases):
             if (msg := _bad_text(alias, "an alias")) is not None:
                 yield Found(("people", pid, "aliases", i), msg)
+
+
+def _is_web_address(url: str) -> bool:
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # "https://[example.com": an unclosed IPv6 bracket
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.netloc) and " " not in url
 
 
 def dates_increase(tl: Timeline) -> Iterator[Found]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -35,7 +36,19 @@ from yaml.events import (
 
 from .errors import Problem
 
-__all__ = ["MAX_BYTES", "MAX_DEPTH", "Document", "PathKey", "format_path", "read_file", "read_text"]
+__all__ = [
+    "MAX_BYTES",
+    "MAX_DEPTH",
+    "Document",
+    "PathKey",
+    "clean_utf8",
+    "format_path",
+    "parser",
+    "read_bytes",
+    "read_file",
+    "read_raw",
+    "read_text",
+]
 
 try:  # libyaml is part of every PyYAML wheel; the pure parser is only a fallback.
     from yaml import CBaseLoader as _Loader
@@ -56,8 +69,10 @@ PathKey = tuple[str | int, ...]
 # Unicode bidirectional controls (which can make text display differently from
 # what it is), and the line/paragraph separators YAML treats as line breaks.
 _FORBIDDEN = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\t\ufeff\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\t\ufeff\u2028\u2029\u202a-\u202e\u2066-\u2069\ufffe\uffff]"
 )
+# The same characters as they can appear in a file that is all ASCII.
+_FORBIDDEN_ASCII = re.compile(b"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\t]")
 _SIMPLE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 
 
@@ -85,7 +100,25 @@ def _describe_char(ch: str) -> str:
         return "a line separator (U+2028), which YAML reads as a line break"
     if ch == "\u2029":
         return "a paragraph separator (U+2029), which YAML reads as a line break"
+    if ch in "\ufffe\uffff":
+        return f"a noncharacter (U+{ord(ch):04X}), which YAML does not allow"
     return f"a control character (U+{ord(ch):04X})"
+
+
+def _same_after_nfc(key: str, seen: dict[str, Any], normal: dict[str, str]) -> str | None:
+    """The key of ``seen`` that ``key`` equals once both are in Unicode NFC, if any.
+
+    ``normal`` maps the NFC form of each non-ASCII key seen so far to that key,
+    and learns ``key``. ASCII text is its own NFC form, so an all-ASCII mapping
+    costs one check per key.
+    """
+    if key.isascii():
+        return normal.get(key) if normal else None
+    nfc = unicodedata.normalize("NFC", key)
+    if nfc != key and nfc in seen:
+        return nfc
+    first = normal.setdefault(nfc, key)
+    return first if first != key else None
 
 
 class _Stop(Exception):
@@ -98,7 +131,7 @@ class Document:
     ``data`` is ``None`` when the file could not be read at all.
     """
 
-    __slots__ = ("_locations", "data", "file", "problems", "text")
+    __slots__ = ("_locations", "_raw", "data", "file", "problems", "text")
 
     def __init__(self, file: str, text: str | None) -> None:
         self.file = file
@@ -106,6 +139,16 @@ class Document:
         self.data: Any = None
         self.problems: list[Problem] = []
         self._locations: dict[PathKey, tuple[int, int, int, int]] | None = None
+        self._raw: bytes | None = None
+
+    @classmethod
+    def unread(cls, file: str, raw: bytes) -> Document:
+        """A document whose UTF-8 bytes (checked by :func:`clean_utf8`) were
+        turned into models without this module; decoded only if a problem
+        needs a location."""
+        doc = cls(file, None)
+        doc._raw = raw
+        return doc
 
     @property
     def ok(self) -> bool:
@@ -121,6 +164,8 @@ class Document:
 
         Falls back to the nearest enclosing value that exists in the file.
         """
+        if self.text is None and self._raw is not None:
+            self.text, self._raw = self._raw.decode("utf-8"), None
         if self.text is None:
             return (0, 0)
         if self._locations is None:
@@ -139,32 +184,58 @@ class Document:
 def read_file(path: Path, *, display: str | None = None) -> Document:
     """Read and parse one YAML file. Problems are kept on the document."""
     name = display if display is not None else str(path)
+    raw, problem = read_raw(path, name)
+    if raw is None:
+        doc = Document(name, None)
+        if problem is not None:
+            doc.problems.append(problem)
+        return doc
+    return read_bytes(raw, name)
+
+
+def read_raw(path: Path, name: str) -> tuple[bytes | None, Problem | None]:
+    """The bytes of a regular file of at most :data:`MAX_BYTES`, or why not.
+
+    Never blocks: a FIFO or a device is refused by its type, and the file is
+    opened non-blocking in case it is swapped for one after the check.
+    """
     try:
         st = path.stat()
     except OSError as exc:
-        doc = Document(name, None)
-        doc.problems.append(Problem(name, 0, 0, "$", f"cannot read: {exc.strerror or exc}"))
-        return doc
+        return None, Problem(name, 0, 0, "$", f"cannot read: {exc.strerror or exc}")
     if not stat.S_ISREG(st.st_mode):
-        doc = Document(name, None)
-        doc.problems.append(Problem(name, 0, 0, "$", "not a regular file"))
-        return doc
+        return None, Problem(name, 0, 0, "$", "not a regular file")
     if st.st_size > MAX_BYTES:
-        doc = Document(name, None)
-        doc.problems.append(
-            Problem(name, 0, 0, "$", f"file is {st.st_size} bytes, over the limit of {MAX_BYTES}")
+        return None, Problem(
+            name, 0, 0, "$", f"file is {st.st_size} bytes, over the limit of {MAX_BYTES}"
         )
-        return doc
     try:
         # O_NONBLOCK: a file swapped for a FIFO between stat and open must not hang us.
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
         with os.fdopen(fd, "rb") as fh:
+            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                return None, Problem(name, 0, 0, "$", "not a regular file")
             raw = fh.read(MAX_BYTES + 1)
     except OSError as exc:
-        doc = Document(name, None)
-        doc.problems.append(Problem(name, 0, 0, "$", f"cannot read: {exc.strerror or exc}"))
-        return doc
-    return read_bytes(raw, name)
+        return None, Problem(name, 0, 0, "$", f"cannot read: {exc.strerror or exc}")
+    return raw, None
+
+
+def clean_utf8(raw: bytes) -> bytes | None:
+    """``raw`` without its byte-order mark, if it is UTF-8 with no character
+    that :func:`read_text` refuses; else ``None`` (read it with
+    :func:`read_bytes` to learn why). Makes no copy of an ASCII file."""
+    if len(raw) > MAX_BYTES:
+        return None
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    if raw.isascii():
+        return None if _FORBIDDEN_ASCII.search(raw) else raw
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return None if _FORBIDDEN.search(text) else raw
 
 
 def read_bytes(raw: bytes, file: str) -> Document:
@@ -213,6 +284,14 @@ def read_text(text: str, file: str) -> Document:
     return doc
 
 
+def parser(data: str | bytes) -> Any:
+    """libyaml's parser (the pure one if PyYAML was built without it) over ``data``.
+
+    Its ``get_event`` returns each event, then ``None``; ``dispose`` frees it.
+    """
+    return _Loader(data)
+
+
 def _locations(text: str) -> dict[PathKey, tuple[int, int, int, int]]:
     record: dict[PathKey, tuple[int, int, int, int]] = {}
     _Walker(Document("", text), record=record).run(text)
@@ -238,7 +317,7 @@ class _Walker:
 
     def run(self, text: str) -> Any:
         loader = _Loader(text)
-        self.events = _events(loader)
+        self.events = iter(loader.get_event, None)
         try:
             return self._stream()
         except yaml.MarkedYAMLError as exc:
@@ -255,6 +334,12 @@ class _Walker:
                 # "did not find expected ']'" is found a line later; say where it began.
                 what += f" ({exc.context} at line {begun.line + 1}, column {begun.column + 1})"
             self.fail(mark, (), f"invalid YAML: {what}")
+        except yaml.reader.ReaderError as exc:  # pragma: no cover - _FORBIDDEN comes first
+            before = text[: exc.position]
+            line, column = before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1
+            self.doc.problems.append(
+                Problem(self.doc.file, line, column, "$", f"invalid YAML: {exc.reason}")
+            )
         except yaml.YAMLError as exc:
             self.fail(None, (), f"invalid YAML: {exc}")
         except _Stop:
@@ -343,6 +428,7 @@ class _Walker:
         out: dict[str, Any] = {}
         record = self.record
         events = self.events
+        normal: dict[str, str] = {}  # NFC form -> the first non-ASCII key written so
         for ev in events:
             if isinstance(ev, MappingEndEvent):
                 return out
@@ -373,6 +459,18 @@ class _Walker:
                 )
                 self._skip(value_ev)
                 continue
+            same = _same_after_nfc(key, out, normal)
+            if same is not None:
+                first = self.doc.locate((*path, same), at_key=True)[0] if self.record is None else 0
+                self.fail(
+                    ev.start_mark,
+                    here,
+                    f"duplicate key `{key}`: written {key!a}, it is the same text as "
+                    f"`{same}`, written {same!a}, once Unicode-normalised (NFC)"
+                    + (f"; the first is on line {first}" if first else ""),
+                )
+                self._skip(value_ev)
+                continue
             out[key] = self._node(value_ev, here, depth + 1)
         raise AssertionError("unterminated mapping")  # pragma: no cover
 
@@ -387,10 +485,3 @@ class _Walker:
                     raise _Stop
             elif isinstance(ev, MappingEndEvent | SequenceEndEvent):
                 level -= 1
-
-
-def _events(loader: Any) -> Iterator[Any]:
-    get = loader.get_event
-    check = loader.check_event
-    while check():
-        yield get()
