@@ -218,14 +218,40 @@ def lineage(path: Sequence[Snapshot]) -> dict[str, tuple[str, ...]]:
     return {uid: tuple(sorted(held)) for uid, held in current.items()}
 
 
-def _predecessors(path: Sequence[Snapshot]) -> dict[str, tuple[str, ...]]:
-    """For each unit of ``path[-1]``: the units of ``path[0]`` it comes from."""
-    succ = lineage(path)
-    out: dict[str, set[str]] = {uid: set() for uid in path[-1].units}
-    for origin, held in succ.items():
-        for uid in held:
-            out[uid].add(origin)
-    return {uid: tuple(sorted(o)) for uid, o in out.items()}
+def _successors_of(path: Sequence[Snapshot], wanted: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """:func:`lineage` of the ``wanted`` units of ``path[0]`` only: linear in
+    the units with a ``from``, not in all the units."""
+    current: dict[str, set[str]] = {uid: {uid} for uid in wanted}
+    for prev, nxt in itertools.pairwise(path):
+        took: dict[str, list[str]] = {}  # unit of prev -> units of nxt that name it in `from`
+        for uid, unit in nxt.units.items():
+            for origin in unit.from_:
+                if origin in prev.units:
+                    took.setdefault(origin, []).append(uid)
+        current = {
+            uid: {y for x in held for y in (*((x,) if x in nxt.units else ()), *took.get(x, ()))}
+            for uid, held in current.items()
+        }
+    return {uid: tuple(sorted(held)) for uid, held in current.items()}
+
+
+def _predecessors_of(path: Sequence[Snapshot], wanted: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """For each ``wanted`` unit of ``path[-1]``: the units of ``path[0]`` it
+    comes from (the inverse of :func:`lineage`), composed backwards."""
+    current: dict[str, set[str]] = {uid: {uid} for uid in wanted}
+    for prev, nxt in reversed(list(itertools.pairwise(path))):
+        current = {
+            uid: {
+                p
+                for v in held
+                for p in (
+                    *((v,) if v in prev.units else ()),
+                    *(o for o in nxt.units[v].from_ if o in prev.units),
+                )
+            }
+            for uid, held in current.items()
+        }
+    return {uid: tuple(sorted(held)) for uid, held in current.items()}
 
 
 def diff(a: Snapshot, b: Snapshot, *, path: Sequence[Snapshot] | None = None) -> Diff:
@@ -244,31 +270,15 @@ def diff(a: Snapshot, b: Snapshot, *, path: Sequence[Snapshot] | None = None) ->
     units: dict[str, tuple[Unit | None, Unit | None]] = {}
     people: dict[str, tuple[Person | None, Person | None]] = {}
 
-    succ: dict[str, tuple[str, ...]] | None = None
-    pred: dict[str, tuple[str, ...]] | None = None
-
-    def successors() -> dict[str, tuple[str, ...]]:
-        nonlocal succ
-        if succ is None:
-            succ = lineage(steps)
-        return succ
-
-    def predecessors() -> dict[str, tuple[str, ...]]:
-        nonlocal pred
-        if pred is None:
-            pred = _predecessors(steps)
-        return pred
-
+    # `is` first: a loaded timeline shares what did not change between snapshots.
+    removed: list[tuple[str, Unit]] = []
     for uid, before in a.units.items():
         after = b.units.get(uid)
-        if after == before:
+        if after is before or after == before:
             continue
         units[uid] = (before, after)
         if after is None:
-            into = tuple(x for x in successors().get(uid, ()) if x != uid and x in b.units)
-            changes.append(
-                _change(ChangeKind.UNIT_REMOVED, uid, before, None, before.name, None, into=into)
-            )
+            removed.append((uid, before))
             continue
         if before.name != after.name:
             changes.append(
@@ -282,19 +292,35 @@ def diff(a: Snapshot, b: Snapshot, *, path: Sequence[Snapshot] | None = None) ->
             changes.append(
                 _change(ChangeKind.UNIT_LEAD_CHANGED, uid, before, after, before.lead, after.lead)
             )
-    for uid, after in b.units.items():
-        if uid in a.units:
-            continue
+    if removed:  # lineage only for the units that need it
+        succ = _successors_of(steps, [uid for uid, _ in removed])
+        for uid, before in removed:
+            into = tuple(x for x in succ[uid] if x != uid and x in b.units)
+            changes.append(
+                _change(ChangeKind.UNIT_REMOVED, uid, before, None, before.name, None, into=into)
+            )
+    new_units = [(uid, after) for uid, after in b.units.items() if uid not in a.units]
+    pred = _predecessors_of(steps, [uid for uid, _ in new_units]) if new_units else {}
+    for uid, after in new_units:
         units[uid] = (None, after)
-        origins = tuple(x for x in predecessors().get(uid, ()) if x != uid and x in a.units)
+        origins = tuple(x for x in pred[uid] if x != uid and x in a.units)
         changes.append(
             _change(ChangeKind.UNIT_ADDED, uid, None, after, None, after.name, from_=origins)
         )
 
+    # The people loop is the hot one (a million people, a few thousand changes):
+    # locals, and the people added found by a set difference, only if any were.
+    find = b.people.get
+    kept = 0
     for pid, pb in a.people.items():
-        pa = b.people.get(pid)
-        if pa == pb:
+        pa = find(pid)
+        if pa is pb:
+            kept += 1
             continue
+        if pa is not None:
+            kept += 1
+            if pa == pb:
+                continue
         people[pid] = (pb, pa)
         if pa is None:
             changes.append(_change(ChangeKind.PERSON_REMOVED, pid, pb, None, pb.unit, None))
@@ -309,8 +335,10 @@ def diff(a: Snapshot, b: Snapshot, *, path: Sequence[Snapshot] | None = None) ->
                     ChangeKind.PERSON_MANAGER_CHANGED, pid, pb, pa, pb.reports_to, pa.reports_to
                 )
             )
-    for pid, pa in b.people.items():
-        if pid not in a.people:
+    if kept != len(b.people):
+        added = b.people.keys() - a.people.keys()
+        for pid in [pid for pid in b.people if pid in added]:
+            pa = b.people[pid]
             people[pid] = (None, pa)
             changes.append(_change(ChangeKind.PERSON_ADDED, pid, None, pa, None, pa.unit))
 
