@@ -51,6 +51,8 @@ def _xml_safe(ch: str) -> str:
 def _clean(text: str) -> str:
     """One line of text that XML (and so SVG) can hold; ``&`` escaped, because
     Graphviz reads ``&amp;`` or ``&#65;`` in a label as a character reference."""
+    if text.isascii() and text.isprintable():  # the common case: nothing to replace
+        return text.replace("&", "&amp;")
     return "".join(_xml_safe(ch) for ch in text).replace("&", "&amp;")
 
 
