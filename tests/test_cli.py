@@ -368,7 +368,14 @@ print("IMPORTED:", ",".join(m for m in heavy if m in sys.modules), file=sys.stde
 
 @pytest.mark.parametrize(
     "args",
-    [["--help"], ["validate"], ["validate", str(EXAMPLE)], ["snapshots"], ["diff", "--help"]],
+    [
+        ["--help"],
+        ["validate"],
+        ["validate", str(EXAMPLE)],
+        ["snapshots"],
+        ["log"],
+        ["diff", "--help"],
+    ],
     ids=lambda a: " ".join(a).replace(str(EXAMPLE), "example"),
 )
 def test_light_commands_do_not_import_heavy_modules(args: list[str]) -> None:
@@ -380,3 +387,15 @@ def test_light_commands_do_not_import_heavy_modules(args: list[str]) -> None:
     imported = proc.stderr.rpartition("IMPORTED:")[2].strip()
     assert "IMPORTED:" in proc.stderr, proc.stderr
     assert imported == "", f"`orgdiff {' '.join(args)}` imported {imported}"
+
+
+def test_python_dash_m_runs_the_command() -> None:
+    """`python -m orgdiff` is the `orgdiff` command, for when it is not on PATH."""
+    done = subprocess.run(
+        [sys.executable, "-m", "orgdiff", "validate", str(EXAMPLE)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "valid: 4 snapshots" in done.stdout
