@@ -1,0 +1,99 @@
+"""The benchmarks' generator and runner still do what benchmarks/README.md says.
+
+Not timings (those are the benchmarks' business): that the synthetic orgs are
+valid, deterministic and churn the way the README describes, and that the
+one-command runner produces its report.
+"""
+
+from __future__ import annotations
+
+import collections
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import orgdiff
+from benchmarks.generate import AFTER, BEFORE, generate, parse_size
+from orgdiff import ChangeKind
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def org(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return generate(2000, tmp_path_factory.mktemp("bench") / "org")
+
+
+@pytest.mark.parametrize(("text", "n"), [("1k", 1000), ("10K", 10_000), ("1M", 1_000_000)])
+def test_sizes_are_read_as_written(text: str, n: int) -> None:
+    assert parse_size(text) == n
+
+
+def test_generated_org_is_valid_and_shaped_as_described(org: Path) -> None:
+    tl = orgdiff.load(org)
+    assert [s.date.isoformat() for s in tl.snapshots] == [BEFORE, AFTER]
+    before = tl.snapshots[0]
+    assert len(before.people) == 2000
+    # n / 20 units, give or take the way managers' subtrees fall.
+    assert 2000 / 40 <= len(before.units) <= 2000 / 10
+    reports = collections.Counter(p.reports_to for p in before.people.values() if p.reports_to)
+    managers = [n for n in reports.values() if n > 1]
+    assert max(managers) <= 8 and sorted(managers)[len(managers) // 2] >= 5
+
+
+def test_second_snapshot_churns_about_one_percent_with_a_split_and_a_merge(org: Path) -> None:
+    tl = orgdiff.load(org)
+    d = orgdiff.diff(tl.snapshots[0], tl.snapshots[-1])
+    kinds = collections.Counter(c.kind for c in d.changes)
+    people_changed = {c.id for c in d.changes if c.kind.value.startswith("person-")}
+    assert 0.005 <= len(people_changed) / 2000 <= 0.03, kinds
+    for kind in (
+        ChangeKind.PERSON_ADDED,
+        ChangeKind.PERSON_REMOVED,
+        ChangeKind.PERSON_MOVED,
+        ChangeKind.PERSON_MANAGER_CHANGED,
+        ChangeKind.UNIT_RENAMED,
+        ChangeKind.UNIT_MOVED,
+    ):
+        assert kinds[kind] >= 1, f"no {kind.value} in {dict(kinds)}"
+    splits = [c for c in d.changes if c.kind is ChangeKind.UNIT_REMOVED and len(c.into) == 2]
+    merges = [c for c in d.changes if c.kind is ChangeKind.UNIT_ADDED and len(c.from_) == 2]
+    assert len(splits) == 1 and len(merges) == 1
+
+
+def test_generator_is_deterministic(org: Path, tmp_path: Path) -> None:
+    again = generate(2000, tmp_path / "again")
+    for path in sorted(org.rglob("*.yaml")):
+        assert (again / path.relative_to(org)).read_bytes() == path.read_bytes(), path
+
+
+def test_runner_prints_its_report(tmp_path: Path) -> None:
+    """The one command of benchmarks/README.md, on the smallest size, once."""
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "benchmarks.run",
+            "--sizes",
+            "1k",
+            "--repeat",
+            "1",
+            "--skip",
+            "deepdiff",
+            "--data",
+            str(tmp_path),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    report = done.stdout
+    assert "### 1,000 people" in report
+    for row in ("libyaml event scan", "naive `yaml.load", "orgdiff load + validate", "DOT of"):
+        assert row in report
+    assert "DeepDiff" not in report  # skipped as asked
+    assert "- CPU:" in report and "- Python 3." in report
