@@ -217,7 +217,15 @@ def _draw(
             lines.append(f"({state})")
         return label(*lines)
 
-    def person_node(sub: graphviz.Digraph, pid: str) -> None:
+    # Clusters are written straight into ``g`` (what graphviz's nested
+    # ``subgraph()`` would write, indented alike): nesting them as graphs of
+    # their own copies every line once per level, which adds up for big orgs.
+    body = g.body
+
+    def indented(level: str) -> None:
+        body[-1] = level + body[-1]
+
+    def person_node(pid: str, level: str) -> None:
         person = people[pid]
         state = status.people.get(pid)
         style = "rounded,dashed" if _dashed(person.confidence) else "rounded"
@@ -226,39 +234,45 @@ def _draw(
             lines.append(person.title)
         if person.confidence is not Confidence.CONFIRMED:
             lines.append(f"[{person.confidence.value}]")
-        sub.node(
+        g.node(
             ids("person", pid),
             label=label(*lines),
             style=style + (",bold" if state else ""),
             color=colour(state, COLOURS["person"]),
             fontcolor=colour(state, "#24292f"),
         )
+        indented(level)
         drawn.add(pid)
 
-    def unit_cluster(parent_graph: graphviz.Digraph, uid: str) -> None:
+    def unit_cluster(uid: str, level: str) -> None:
         unit = units[uid]
         state = status.units.get(uid)
-        with parent_graph.subgraph(name=f"cluster_{ids('unit', uid)}") as sub:
-            sub.attr(
-                label=unit_label(uid),
-                style="rounded,dashed" if _dashed(unit.confidence) else "rounded,filled",
-                fillcolor=COLOURS["unit-fill"],
-                color=colour(state, COLOURS["unit"]),
-                fontcolor=colour(state, COLOURS["unit"]),
-                penwidth="2" if state else "1",
-                fontsize="13",
-            )
-            # An anchor inside every cluster: relations and empty units need a node.
-            sub.node(ids("anchor", uid), label="", shape="point", width="0.01", style="invis")
-            drawn.add(uid)
-            for pid in members.get(uid, []):
-                person_node(sub, pid)
-            for child in children.get(uid, []):
-                unit_cluster(sub, child)
+        # _Ids makes plain identifiers: the name needs no quoting.
+        body.append(f"{level}\tsubgraph cluster_{ids('unit', uid)} {{\n")
+        inner = level + "\t"
+        g.attr(
+            label=unit_label(uid),
+            style="rounded,dashed" if _dashed(unit.confidence) else "rounded,filled",
+            fillcolor=COLOURS["unit-fill"],
+            color=colour(state, COLOURS["unit"]),
+            fontcolor=colour(state, COLOURS["unit"]),
+            penwidth="2" if state else "1",
+            fontsize="13",
+        )
+        indented(inner)
+        # An anchor inside every cluster: relations and empty units need a node.
+        g.node(ids("anchor", uid), label="", shape="point", width="0.01", style="invis")
+        indented(inner)
+        drawn.add(uid)
+        for pid in members.get(uid, []):
+            person_node(pid, inner)
+        for child in children.get(uid, []):
+            unit_cluster(child, inner)
+        body.append(f"{inner}}}\n")
 
     tops = [u for u in shown if u == focus or units[u].parent not in shown]
     for top in tops:
-        unit_cluster(g, top)
+        unit_cluster(top, "")
 
     # Keep the unit tree top-down: an invisible edge from each unit to its children.
     for parent, kids in children.items():

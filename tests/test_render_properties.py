@@ -238,3 +238,35 @@ def test_svg_of_any_valid_name_is_well_formed_xml() -> None:
         p.message for p in orgdiff.validate(snap)
     ]
     ET.fromstring(render_dot(render(snap).source, "svg"))
+
+
+# --- the shape of the DOT ------------------------------------------------------------
+
+
+def nesting(source: str) -> tuple[list[int], list[int]]:
+    """Depth of each cluster and of each person node in DOT ``source``, by braces."""
+    clusters: list[int] = []
+    people: list[int] = []
+    depth = 0
+    for line in source.splitlines():
+        text = line.strip()
+        if text.startswith("subgraph cluster_"):
+            clusters.append(depth)
+            depth += 1
+        elif text == "}":
+            depth -= 1
+        elif re.match(r"p\d+ \[", text):
+            people.append(depth)
+    return clusters, people
+
+
+@settings(max_examples=100)
+@given(snapshots(max_units=12, max_people=20))
+def test_clusters_nest_as_the_units_do(snap: Snapshot) -> None:
+    """Protects the chart's nesting: each unit is a cluster inside its parent's,
+    and each person a node inside their unit's cluster, however deep the tree."""
+    source = render(snap).source
+    clusters, people = nesting(source)
+    unit_depth = {uid: len(snap.ancestors(uid)) for uid in snap.units}
+    assert sorted(unit_depth.values()) == sorted(clusters)
+    assert sorted(unit_depth[p.unit] + 1 for p in snap.people.values()) == sorted(people)
