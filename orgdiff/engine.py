@@ -12,10 +12,15 @@ graph fails cleanly instead of hanging the caller.
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import os
+import selectors
 import shutil
 import subprocess
 import sys
+import threading
+import time
 from typing import TYPE_CHECKING
 
 from .errors import OrgdiffError
@@ -88,13 +93,17 @@ def render_dot(
             )
         cmd = [sys.executable, "-m", "orgdiff._wasm", fmt]
     try:
-        proc = subprocess.run(
-            cmd,
-            input=source.encode("utf-8"),
-            capture_output=True,
-            timeout=limit,
-            check=False,
-        )
+        if engine == "wasm" and _Worker.usable():
+            status, out, err = _WORKER.run(source.encode("utf-8"), fmt, limit)
+        else:
+            proc = subprocess.run(
+                cmd,
+                input=source.encode("utf-8"),
+                capture_output=True,
+                timeout=limit,
+                check=False,
+            )
+            status, out, err = proc.returncode, proc.stdout, proc.stderr
     except subprocess.TimeoutExpired:
         raise RenderError(
             f"the layout took longer than {limit:g} s and was stopped; draw less of the org "
@@ -102,15 +111,132 @@ def render_dot(
         ) from None
     except OSError as exc:  # pragma: no cover - e.g. dot removed between which() and run()
         raise EngineUnavailable(f"failed to execute {cmd[0]!r}: {exc}; {INSTALL_HINT}") from None
-    if proc.returncode != 0 or not proc.stdout:
-        detail = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+    if status != 0 or not out:
+        detail = err.decode("utf-8", "replace").strip().splitlines()
         if not _retried and any(m in line for line in detail for m in _ROUTING_FAILURES):
             # Graphviz's spline router fails on some cluster layouts ("triangulation
             # failed", "lost ... edge"); straight edges always route.
             return render_dot(_with_straight_edges(source), fmt, timeout=timeout, _retried=True)
-        first = detail[-1] if detail else f"exit status {proc.returncode}"
+        first = detail[-1] if detail else f"exit status {status}"
         raise RenderError(f"Graphviz ({engine}) failed: {first}")
-    return proc.stdout
+    return out
+
+
+class _Gone(Exception):
+    """The worker process ended (or its pipe broke) in the middle of a request."""
+
+
+class _Worker:
+    """A long-lived WebAssembly child process (``python -m orgdiff._wasm --serve``).
+
+    Compiling the WebAssembly Graphviz takes about a second and a half, a layout
+    a few milliseconds: one worker serves every chart of a docs build or a
+    notebook. Each layout keeps its time limit: a worker that overruns it is
+    killed, and the next layout starts a new one. A worker that ended between
+    layouts is started again; a process forked from this one starts its own.
+    """
+
+    def __init__(self) -> None:
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._owner = 0  # the pid that started _proc
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def usable() -> bool:
+        # Waiting on a pipe with a time limit needs select() on pipes: not on Windows.
+        return os.name == "posix"
+
+    @property
+    def pid(self) -> int | None:
+        """The worker's process id, if one is running for this process."""
+        proc = self._proc
+        alive = proc is not None and self._owner == os.getpid() and proc.poll() is None
+        return proc.pid if alive and proc is not None else None
+
+    def run(self, source: bytes, fmt: str, limit: float) -> tuple[int, bytes, bytes]:
+        """(status, output, error text) of one layout; TimeoutExpired past ``limit`` s."""
+        deadline = time.monotonic() + limit
+        with self._lock:
+            while True:
+                fresh = self.pid is None
+                if fresh:
+                    self._start()
+                try:
+                    return self._ask(source, fmt, deadline, limit)
+                except _Gone:
+                    self._stop()
+                    if fresh:
+                        return 1, b"", b"the WebAssembly engine's process ended unexpectedly"
+
+    def _start(self) -> None:
+        if self._owner == os.getpid():
+            self._stop()
+        self._proc = subprocess.Popen(
+            [sys.executable, "-m", "orgdiff._wasm", "--serve"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            bufsize=0,
+        )
+        self._owner = os.getpid()
+
+    def _stop(self) -> None:
+        proc, self._proc = self._proc, None
+        if proc is None or self._owner != os.getpid():
+            return  # a forked child leaves its parent's worker alone
+        proc.kill()
+        proc.wait()
+        for pipe in (proc.stdin, proc.stdout):
+            if pipe is not None:
+                pipe.close()
+
+    def close(self) -> None:
+        """End the worker, letting it finish: at exit."""
+        proc = self._proc
+        if proc is None or self._owner != os.getpid():
+            return
+        if proc.stdin is not None:
+            with contextlib.suppress(OSError):
+                proc.stdin.close()
+        with contextlib.suppress(subprocess.TimeoutExpired):  # it ends at the end of its input
+            proc.wait(timeout=5)
+        self._stop()
+
+    def _ask(
+        self, source: bytes, fmt: str, deadline: float, limit: float
+    ) -> tuple[int, bytes, bytes]:
+        proc = self._proc
+        assert proc is not None and proc.stdin is not None and proc.stdout is not None
+        try:
+            proc.stdin.write(f"{fmt} {len(source)}\n".encode("ascii") + source)
+        except OSError:  # BrokenPipeError among them: the worker is gone
+            raise _Gone from None
+        fd = proc.stdout.fileno()
+        buf = bytearray()
+        need: int | None = None  # the whole reply's length, once its header is in
+        with selectors.DefaultSelector() as sel:
+            sel.register(fd, selectors.EVENT_READ)
+            while need is None or len(buf) < need:
+                left = deadline - time.monotonic()
+                if left <= 0 or not sel.select(left):
+                    self._stop()  # a runaway layout ends with its process
+                    raise subprocess.TimeoutExpired(proc.args, limit)
+                chunk = os.read(fd, 1 << 20)
+                if not chunk:
+                    raise _Gone
+                buf += chunk
+                if need is None and b"\n" in buf:
+                    header, _, _ = bytes(buf).partition(b"\n")
+                    status, out_len, err_len = (int(x) for x in header.split())
+                    need = len(header) + 1 + out_len + err_len
+        start = len(header) + 1
+        out = bytes(buf[start : start + out_len])
+        err = bytes(buf[start + out_len : need])
+        return status, out, err
+
+
+_WORKER = _Worker()
+atexit.register(_WORKER.close)
 
 
 _ROUTING_FAILURES = ("triangulation failed", "Pshortestpath failed", "routesplines", "lost ")

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import html
+import multiprocessing
 import os
 import shutil
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -14,6 +18,7 @@ import orgdiff
 from orgdiff.cli import cli
 from orgdiff.engine import EngineUnavailable, RenderError, engine_name, render_dot, to_svg
 
+WORKER = orgdiff.engine._WORKER
 EXAMPLE = Path(__file__).parent / "data" / "example"
 TL = orgdiff.load(EXAMPLE)
 HAVE_DOT = shutil.which("dot") is not None
@@ -191,3 +196,91 @@ def test_a_spline_routing_failure_is_retried_with_straight_edges(
     monkeypatch.setenv("PATH", str(tmp_path))
     monkeypatch.setenv("ORGDIFF_ENGINE", "dot")
     assert b"<svg>straight</svg>\n" == render_dot("digraph orgchart { a -> b }", "svg")
+
+
+# --- the WebAssembly worker ------------------------------------------------------------
+
+SMALL = 'digraph { a -> b; b [label="B"] }'
+
+
+def test_one_webassembly_worker_serves_every_layout(no_dot: None) -> None:
+    """The WebAssembly module is compiled once per process, not once per chart."""
+    first = render_dot(SMALL, "svg")
+    pid = WORKER.pid
+    assert pid is not None
+    for snap in TL.snapshots:
+        assert to_svg(snap).lstrip().startswith("<?xml")
+    assert render_dot(SMALL, "svg") == first
+    assert pid == WORKER.pid
+
+
+def test_after_a_layout_is_stopped_the_next_one_gets_a_new_worker(no_dot: None) -> None:
+    """A worker past its time limit is killed; the next layout starts another."""
+    render_dot(SMALL, "svg")
+    before = WORKER.pid
+    big = "digraph { " + " ".join(f"n{i} -> n{(i * 7919) % 3000};" for i in range(3000)) + " }"
+    with pytest.raises(RenderError, match="took longer than"):
+        render_dot(big, "svg", timeout=0.05)
+    assert WORKER.pid is None
+    assert before is not None
+    with pytest.raises(ProcessLookupError):
+        os.kill(before, 0)  # killed and reaped, not left running the layout
+    assert b"<svg" in render_dot(SMALL, "svg")
+    assert WORKER.pid not in (None, before)
+
+
+def test_a_worker_that_died_between_layouts_is_replaced(no_dot: None) -> None:
+    render_dot(SMALL, "svg")
+    pid = WORKER.pid
+    assert pid is not None
+    os.kill(pid, signal.SIGKILL)
+    assert b"<svg" in render_dot(SMALL, "svg")
+    assert WORKER.pid not in (None, pid)
+
+
+def test_a_worker_keeps_working_after_a_graphviz_error(no_dot: None) -> None:
+    render_dot(SMALL, "svg")
+    pid = WORKER.pid
+    with pytest.raises(RenderError, match=r"Graphviz \(wasm\) failed"):
+        render_dot("digraph { a -> }", "svg")
+    assert b"<svg" in render_dot(SMALL, "svg")
+    assert pid == WORKER.pid
+
+
+def _render_in_child(queue: multiprocessing.Queue[object]) -> None:
+    try:
+        svg = render_dot(SMALL, "svg")
+        queue.put((WORKER.pid, svg))
+    except BaseException as exc:  # handed back to the test
+        queue.put(exc)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="fork is POSIX")
+def test_a_forked_process_starts_its_own_worker(no_dot: None) -> None:
+    """Sphinx's parallel builds fork: a child must not talk to its parent's worker."""
+    render_dot(SMALL, "svg")
+    parent = WORKER.pid
+    ctx = multiprocessing.get_context("fork")
+    queue: multiprocessing.Queue[object] = ctx.Queue()
+    child = ctx.Process(target=_render_in_child, args=(queue,))
+    child.start()
+    got = queue.get(timeout=120)
+    child.join(timeout=60)
+    assert isinstance(got, tuple), got
+    child_worker, svg = got
+    assert b"<svg" in svg
+    assert child_worker not in (None, parent)
+    assert parent == WORKER.pid
+    assert b"<svg" in render_dot(SMALL, "svg")
+
+
+def test_the_one_shot_webassembly_process_still_works() -> None:
+    """`python -m orgdiff._wasm FORMAT`: one layout, DOT in, SVG out."""
+    done = subprocess.run(
+        [sys.executable, "-m", "orgdiff._wasm", "svg"],
+        input=SMALL.encode(),
+        capture_output=True,
+        check=False,
+    )
+    assert 0 == done.returncode, done.stderr
+    assert b"<svg" in done.stdout
