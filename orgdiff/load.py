@@ -26,7 +26,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 import yaml
@@ -50,6 +50,8 @@ from .yamlread import Document, PathKey, format_path, read_bytes, read_raw, read
 
 if TYPE_CHECKING:  # cattrs is imported when a file needs the careful way
     import cattrs
+
+_T = TypeVar("_T")
 
 __all__ = [
     "DATASET_FILE",
@@ -618,8 +620,15 @@ class _Builder:
         return spec.cls(*values)
 
 
-def _read_dataset(path: Path, display: str, builder: _Builder) -> tuple[Dataset | None, Document]:
-    """``dataset.yaml``, the fast way if it can be, else the careful way."""
+def _read(
+    path: Path,
+    display: str,
+    fast: Callable[[bytes], _T],
+    careful: Callable[[Document], _T | None],
+) -> tuple[_T | None, Document]:
+    """One file of the dataset: ``fast`` (a :class:`_Builder` method) on its
+    bytes if it can, else ``careful`` (a ``structure_*`` function) on its
+    document, which locates every problem."""
     raw, problem = read_raw(path, display)
     if raw is None:
         doc = Document(display, None)
@@ -628,30 +637,11 @@ def _read_dataset(path: Path, display: str, builder: _Builder) -> tuple[Dataset 
     clean = yamlread.clean_utf8(raw)
     if clean is not None:
         try:
-            return builder.dataset(clean), Document.unread(display, clean)
+            return fast(clean), Document.unread(display, clean)
         except _Fallback:
             pass
     doc = read_bytes(raw, display)
-    return structure_dataset(doc), doc
-
-
-def _read_snapshot(
-    path: Path, display: str, builder: _Builder, previous: Snapshot | None
-) -> tuple[Snapshot | None, Document]:
-    """A snapshot file, the fast way if it can be, else the careful way."""
-    raw, problem = read_raw(path, display)
-    if raw is None:
-        doc = Document(display, None)
-        doc.problems.extend([problem] if problem is not None else [])
-        return None, doc
-    clean = yamlread.clean_utf8(raw)
-    if clean is not None:
-        try:
-            return builder.snapshot(clean, previous), Document.unread(display, clean)
-        except _Fallback:
-            pass
-    doc = read_bytes(raw, display)
-    return structure_snapshot(doc), doc
+    return careful(doc), doc
 
 
 def parse_snapshot(text: str, *, file: str = "<string>") -> Snapshot:
@@ -714,7 +704,7 @@ def load(path: str | os.PathLike[str] | None = None) -> Timeline:
         ds_path = folder / DATASET_FILE
         refused = _not_followed(ds_path, "dataset.yaml must be a regular file")
         if refused is None:
-            dataset, ds_doc = _read_dataset(ds_path, ds_display, builder)
+            dataset, ds_doc = _read(ds_path, ds_display, builder.dataset, structure_dataset)
         else:
             dataset, ds_doc = None, Document(ds_display, None)
             ds_doc.problems.append(Problem(ds_display, 0, 0, "$", refused))
@@ -760,7 +750,12 @@ def load(path: str | os.PathLike[str] | None = None) -> Timeline:
                     )
                     continue
                 previous = next((sn for _, sn in reversed(docs) if sn is not None), None)
-                snap, doc = _read_snapshot(entry, display, builder, previous)
+                snap, doc = _read(
+                    entry,
+                    display,
+                    functools.partial(builder.snapshot, previous=previous),
+                    structure_snapshot,
+                )
                 if snap is not None and snap.date.isoformat() != entry.name[:-5]:
                     doc.problems.append(
                         doc.problem(

@@ -45,7 +45,6 @@ __all__ = [
     "format_path",
     "parser",
     "read_bytes",
-    "read_file",
     "read_raw",
     "read_text",
 ]
@@ -72,7 +71,9 @@ _FORBIDDEN = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\t\ufeff\u2028\u2029\u202a-\u202e\u2066-\u2069\ufffe\uffff]"
 )
 # The same characters as they can appear in a file that is all ASCII.
-_FORBIDDEN_ASCII = re.compile(b"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\t]")
+_FORBIDDEN_ASCII = re.compile(
+    b"[" + re.escape(bytes(c for c in range(128) if _FORBIDDEN.match(chr(c)))) + b"]"
+)
 _SIMPLE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 
 
@@ -179,18 +180,6 @@ class Document:
             at_key = False
         marks = self._locations.get((), (1, 1, 1, 1))
         return (marks[2], marks[3])
-
-
-def read_file(path: Path, *, display: str | None = None) -> Document:
-    """Read and parse one YAML file. Problems are kept on the document."""
-    name = display if display is not None else str(path)
-    raw, problem = read_raw(path, name)
-    if raw is None:
-        doc = Document(name, None)
-        if problem is not None:
-            doc.problems.append(problem)
-        return doc
-    return read_bytes(raw, name)
 
 
 def read_raw(path: Path, name: str) -> tuple[bytes | None, Problem | None]:
