@@ -1,4 +1,4 @@
-"""Shared test configuration: Hypothesis profiles.
+"""Shared test configuration: Hypothesis profiles, and the ``org`` fixture.
 
 ``HYPOTHESIS_PROFILE`` picks one: ``default`` keeps a local run quick;
 ``ci`` tries more examples, in an order fixed by the test's name
@@ -8,8 +8,13 @@
 from __future__ import annotations
 
 import os
+import shutil
+from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, settings
+
+BASE = Path(__file__).parent / "data" / "invalid" / "base"
 
 settings.register_profile("default", max_examples=100, deadline=None)
 settings.register_profile(
@@ -22,3 +27,11 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow],
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+
+@pytest.fixture
+def org(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the small valid dataset at ``./org``, the current folder being its parent."""
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(BASE, tmp_path / "org")
+    return tmp_path / "org"

@@ -28,14 +28,6 @@ SNAPSHOT = Path("snapshots") / "2020-01-01.yaml"
 posix_only = pytest.mark.skipif(os.name != "posix", reason="needs POSIX files")
 
 
-@pytest.fixture
-def org(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A copy of the small valid dataset at ``./org``, the current folder being its parent."""
-    monkeypatch.chdir(tmp_path)
-    shutil.copytree(BASE, tmp_path / "org")
-    return tmp_path / "org"
-
-
 def promptly(func: Callable[[], object], seconds: float = 30) -> object:
     """``func()``, failing the test if it has not returned within ``seconds``."""
     result: list[object] = []

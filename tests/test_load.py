@@ -27,14 +27,6 @@ SNAPSHOT = Path("snapshots") / "2020-01-01.yaml"
 posix_only = pytest.mark.skipif(os.name != "posix", reason="needs POSIX files")
 
 
-@pytest.fixture
-def org(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A copy of the small valid dataset at ``./org``, the current folder being its parent."""
-    monkeypatch.chdir(tmp_path)
-    shutil.copytree(BASE, tmp_path / "org")
-    return tmp_path / "org"
-
-
 def problems(path: str | Path = "org") -> list[str]:
     """What loading ``path`` reports, one string per problem; fails if it loads."""
     with pytest.raises(OrgDataError) as info:
