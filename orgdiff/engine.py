@@ -150,8 +150,9 @@ class _Worker:
     def pid(self) -> int | None:
         """The worker's process id, if one is running for this process."""
         proc = self._proc
-        alive = proc is not None and self._owner == os.getpid() and proc.poll() is None
-        return proc.pid if alive and proc is not None else None
+        if proc is None or self._owner != os.getpid() or proc.poll() is not None:
+            return None
+        return proc.pid
 
     def run(self, source: bytes, fmt: str, limit: float) -> tuple[int, bytes, bytes]:
         """(status, output, error text) of one layout; TimeoutExpired past ``limit`` s."""
@@ -169,8 +170,7 @@ class _Worker:
                         return 1, b"", b"the WebAssembly engine's process ended unexpectedly"
 
     def _start(self) -> None:
-        if self._owner == os.getpid():
-            self._stop()
+        self._stop()  # a dead worker of this process is reaped; a parent's is left alone
         self._proc = subprocess.Popen(
             [sys.executable, "-m", "orgdiff._wasm", "--serve"],
             stdin=subprocess.PIPE,
