@@ -35,7 +35,7 @@ def test_resolve_gives_the_end_of_the_period(text: str, expected: dt.date) -> No
         ("2025-02-30", "February 2025 has days 1 to 28"),
         ("2025-13", "month 13 does not exist"),
         ("2025-00", "month 00 does not exist"),
-        ("last year", "is not a date; use YYYY, YYYY-MM or YYYY-MM-DD"),
+        ("last year", "is not a date; use YYYY, YYYY-MM, YYYY-MM-DD, latest or today"),
         ("25-09", "is not a date"),
         ("2025/09", "is not a date"),
         ("20250901", "is not a date"),
