@@ -32,9 +32,12 @@ __all__ = ["STDOUT", "OutputError", "write_output"]
 
 STDOUT = "-"
 
-# Paths that name one of this process's open files: written to that file as a
-# stream, never replaced (`-o /dev/stdout > out.txt` must not swap out.txt).
-_FD_PATH = re.compile(r"/dev/(?:stdout|stderr|fd/\d+)|/proc/(?:self|thread-self|\d+)/fd/\d+")
+# Paths that name an open file descriptor: written to it as a stream, never
+# replaced (`-o /dev/stdout > out.txt` must not swap out.txt for a new file).
+_FD_PATH = re.compile(
+    r"/dev/(?P<std>stdout|stderr)|/dev/fd/(?P<fd>\d+)"
+    r"|/proc/(?P<pid>self|thread-self|\d+)/fd/(?P<pfd>\d+)"
+)
 
 
 class OutputError(OrgdiffError):
@@ -51,8 +54,12 @@ def write_output(data: bytes, target: str) -> bool:
     if target == STDOUT:
         _write_stdout(data)
         return False
+    own, fd_path = _open_file_named(target)
     try:
-        if _names_an_open_file(target):
+        if own is not None:
+            _write_fd(own, data)
+            return False
+        if fd_path:
             _write_stream(target, data)
             return False
         try:
@@ -73,6 +80,10 @@ def write_output(data: bytes, target: str) -> bool:
         return True
     except OutputError:
         raise
+    except BrokenPipeError:
+        if own == 1:  # `orgdiff ... -o /dev/stdout | head`: the reader left, as for `-`
+            raise
+        raise OutputError(f"cannot write {target}: Broken pipe") from None
     except OSError as exc:
         raise OutputError(f"cannot write {target}: {_reason(exc)}") from None
 
@@ -99,19 +110,36 @@ def _drop_stdout() -> None:
         pass
 
 
-def _names_an_open_file(target: str) -> bool:
+def _open_file_named(target: str) -> tuple[int | None, bool]:
     """Whether ``target``, or a link on the way to it, names an open file
-    (``/dev/stdout``, ``/proc/self/fd/1``)."""
+    (``/dev/stdout``, ``/proc/self/fd/1``): the descriptor, if it is one of this
+    process's, and whether it names one at all."""
     path = os.path.abspath(target)
     for _ in range(40):
-        if _FD_PATH.fullmatch(path):
-            return True
+        m = _FD_PATH.fullmatch(path)
+        if m is not None:
+            if m["std"]:
+                return (1 if m["std"] == "stdout" else 2), True
+            if m["fd"]:
+                return int(m["fd"]), True
+            if m["pid"] in ("self", "thread-self", str(os.getpid())):
+                return int(m["pfd"]), True
+            return None, True
         try:
             link = os.readlink(path)
         except OSError:
-            return False
+            return None, False
         path = os.path.normpath(os.path.join(os.path.dirname(path), link))
-    return False
+    return None, False
+
+
+def _write_fd(fd: int, data: bytes) -> None:
+    """Write to one of this process's descriptors, where it stands."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
 
 
 def _write_stream(target: str, data: bytes) -> None:
@@ -121,10 +149,7 @@ def _write_stream(target: str, data: bytes) -> None:
     sys.stdout.flush()
     fd = os.open(target, os.O_WRONLY | os.O_APPEND | os.O_NOCTTY)
     try:
-        view = memoryview(data)
-        while view:
-            written = os.write(fd, view)
-            view = view[written:]
+        _write_fd(fd, data)
     finally:
         os.close(fd)
 

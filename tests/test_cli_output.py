@@ -385,3 +385,32 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path: Path) -> 
     )
     assert out.read_bytes() == b"old chart"
     assert listing(tmp_path) == ["chart.dot"]
+
+
+@pytest.mark.parametrize("path", ["/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"])
+def test_names_of_standard_output_are_standard_output(tmp_path: Path, path: str) -> None:
+    """`-o /dev/stdout` (or /dev/fd/1, /proc/self/fd/1) behaves as `-o -`: the
+    bytes on stdout; a full disk is one line; a reader that left ends quietly."""
+    expected = printed("snapshots", cwd=tmp_path)
+    assert printed("snapshots", "-o", path, cwd=tmp_path) == expected
+    with open("/dev/full", "wb") as full:
+        done = orgdiff("snapshots", "-o", path, cwd=tmp_path, stdout=full)
+    assert (done.returncode, done.stderr.decode()) == (
+        2,
+        f"orgdiff: error: cannot write {path}: No space left on device\n",
+    )
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        done = orgdiff("snapshots", "-o", path, cwd=tmp_path, stdout=write_end)
+    finally:
+        os.close(write_end)
+    assert (done.returncode, done.stderr) == (0, b"")
+    assert listing(tmp_path) == []
+
+
+def test_dev_stderr_is_standard_error(tmp_path: Path) -> None:
+    """`-o /dev/stderr` writes the report on standard error, nothing on stdout."""
+    expected = printed("snapshots", cwd=tmp_path)
+    done = orgdiff("snapshots", "-o", "/dev/stderr", cwd=tmp_path)
+    assert (done.returncode, done.stdout, done.stderr) == (0, b"", expected)
