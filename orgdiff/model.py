@@ -288,7 +288,7 @@ class Timeline:
         self, since: str | dt.date | None = None, until: str | dt.date | None = None
     ) -> tuple[Snapshot, ...]:
         """The snapshots dated from the start of ``since`` to the end of
-        ``until``, bounds included, oldest first (see :func:`orgdiff.dates.span`).
+        ``until``, bounds included, oldest first.
 
         ``tl.between("2025-10", "2025-11")`` keeps the snapshots dated
         2025-10-01 to 2025-11-30. ``since`` after ``until`` raises
