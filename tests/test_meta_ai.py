@@ -402,3 +402,44 @@ def test_the_issues_named_people_all_appear(tl: Timeline) -> None:
     }  # fmt: skip
     seen = {pid for snap in tl.snapshots for pid in snap.people}
     assert named <= seen
+
+
+# --- corrections after a fact-check against the stored sources (issue 14) -----------
+
+
+def test_the_cnbc_exits_summary_is_dated_2022(tl: Timeline) -> None:
+    """Business AM summarises CNBC's report of April 2022, not a 2023 one."""
+    assert "businessam-2023-cnbc-fair-exits" not in tl.sources
+    assert "April 2022" in (tl.sources["businessam-2022-cnbc-fair-exits"].note or "")
+    dated = tl.sources["xinyazhou-2022-04-03-cnbc-fair-exits"].date
+    assert dated is not None and dated.isoformat() == "2022-04-03"
+
+
+def test_pesenti_mid_june_comes_from_the_primary_post(tl: Timeline) -> None:
+    snap = tl.at("2022-06-02")
+    assert "indiatoday-2022-06-03-pesenti" in snap.sources
+    assert "Jerome will depart Meta in mid-June" in (snap.note or "")
+
+
+@pytest.mark.parametrize("when", ["2023-03-01", "2023-04", "2024-02", "2025-05-10"])
+def test_genai_line_to_cox_is_confirmed(tl: Timeline, when: str) -> None:
+    """A company spokesperson confirmed that GenAI reports to Chris Cox."""
+    person = tl.at(when).people["ahmad-al-dahle"]
+    assert (person.reports_to, person.confidence) == ("chris-cox", Confidence.CONFIRMED)
+
+
+@pytest.mark.parametrize(
+    ("when", "pid", "source"),
+    [
+        ("2024-02", "joelle-pineau", "verge-2024-01-18-fair-reorg"),
+        ("2024-02", "yann-lecun", "verge-2024-01-18-fair-reorg"),
+        ("2025-09", "rob-fergus", "bi-2025-08-wang-memo"),
+        ("2025-09", "nat-friedman", "bi-2025-08-wang-memo"),
+        ("2025-09", "aparna-ramani", "bi-2025-08-wang-memo"),
+        ("2026-05-31", "rob-fergus", "bi-2025-08-wang-memo"),
+    ],
+)
+def test_reporting_lines_cite_a_person_level_source(
+    tl: Timeline, when: str, pid: str, source: str
+) -> None:
+    assert source in tl.at(when).people[pid].sources
