@@ -272,7 +272,7 @@ PEOPLE = [
     ("2025-05-10", "rob-fergus", "fair", None),
     ("2025-06-01", "connor-hayes", "ai-products", None),
     ("2025-06-01", "amir-frenkel", "agi-foundations", None),
-    ("2025-07", "alexandr-wang", "msl", None),
+    ("2025-07", "alexandr-wang", "msl", "mark-zuckerberg"),
     ("2025-07", "nat-friedman", "msl", None),
     ("2025-08-01", "shengjia-zhao", "msl", None),
     ("2025-09", "rob-fergus", "fair", "alexandr-wang"),
@@ -384,7 +384,7 @@ def test_friedman_stops_co_leading_msl_in_august(tl: Timeline) -> None:
     [
         ("2013-12", "yann-lecun", Confidence.REPORTED),
         ("2018-01", "jerome-pesenti", Confidence.CONFIRMED),
-        ("2025-07", "alexandr-wang", Confidence.CONFIRMED),
+        ("2025-07", "alexandr-wang", Confidence.REPORTED),
         ("2025-09", "nat-friedman", Confidence.CONFIRMED),
         ("2025-10-31", "vishal-shah", Confidence.REPORTED),
     ],
@@ -443,3 +443,11 @@ def test_reporting_lines_cite_a_person_level_source(
     tl: Timeline, when: str, pid: str, source: str
 ) -> None:
     assert source in tl.at(when).people[pid].sources
+
+
+@pytest.mark.parametrize("when", ["2025-06-30", "2025-07-01", "2025-09", "2026-05-31"])
+def test_wang_reports_to_zuckerberg_as_reported(tl: Timeline, when: str) -> None:
+    """Benzinga (2025-07-01) and the FT (August 2025): the AI units report to the CEO."""
+    wang = tl.at(when).people["alexandr-wang"]
+    assert (wang.reports_to, wang.confidence) == ("mark-zuckerberg", Confidence.REPORTED)
+    assert "benzinga-2025-07-01-msl" in wang.sources
