@@ -36,6 +36,7 @@ def test_snapshot_dates_are_the_real_changes(tl: Timeline) -> None:
     """One snapshot per dated change; a new or dropped snapshot has to be deliberate."""
     assert [d.isoformat() for d in tl.dates] == [
         "2013-12-09",
+        "2017-09-15",
         "2018-01-23",
         "2021-10-28",
         "2022-06-02",
@@ -142,7 +143,7 @@ UNITS = [
     ("2018-01", "ai-organization", "meta", "jerome-pesenti"),
     ("2018-01", "fair", "ai-organization", None),
     ("2021-11", "reality-labs", "meta", "andrew-bosworth"),
-    ("2021-11", "fair", "ai-organization", None),
+    ("2021-11", "fair", "ai-organization", "joelle-pineau"),
     ("2022-07", "fair", "reality-labs", None),
     ("2023-03-01", "genai", "meta", "ahmad-al-dahle"),
     ("2023-03-01", "fair", "reality-labs", None),
@@ -263,7 +264,7 @@ PEOPLE = [
     ("2018-01", "yann-lecun", "fair", None),
     ("2021-11", "andrew-bosworth", "reality-labs", None),
     ("2022-07", "andrew-bosworth", "meta", None),
-    ("2022-07", "joelle-pineau", "fair", "andrew-bosworth"),
+    ("2022-07", "joelle-pineau", "fair", None),
     ("2022-07", "yann-lecun", "fair", "andrew-bosworth"),
     ("2022-07", "antoine-bordes", "fair", None),
     ("2023-03-01", "ahmad-al-dahle", "genai", "chris-cox"),
@@ -451,3 +452,42 @@ def test_wang_reports_to_zuckerberg_as_reported(tl: Timeline, when: str) -> None
     wang = tl.at(when).people["alexandr-wang"]
     assert (wang.reports_to, wang.confidence) == ("mark-zuckerberg", Confidence.REPORTED)
     assert "benzinga-2025-07-01-msl" in wang.sources
+
+
+# (date, person, unit, reports_to) for FAIR's leaders before June 2022 and after.
+FAIR_LEADERS = [
+    ("2017-09-15", "joelle-pineau", "fair", None),
+    ("2018-01", "joelle-pineau", "fair", "jerome-pesenti"),
+    ("2021-11", "joelle-pineau", "fair", "jerome-pesenti"),
+    ("2023-03-01", "joelle-pineau", "fair", None),
+    ("2023-04", "joelle-pineau", "fair", "andrew-bosworth"),
+]
+
+
+@pytest.mark.parametrize(("when", "pid", "unit", "manager"), FAIR_LEADERS)
+def test_pineau_before_and_after_june_2022(
+    tl: Timeline, when: str, pid: str, unit: str, manager: str | None
+) -> None:
+    person = tl.at(when).people[pid]
+    assert (person.unit, person.reports_to) == (unit, manager)
+
+
+def test_fair_montreal_opens_under_pineau(tl: Timeline) -> None:
+    assert "joelle-pineau" not in tl.at("2017-09-14").people
+    snap = tl.at("2017-09-15")
+    assert snap.people["joelle-pineau"].title == "Head of FAIR Montreal"
+    assert snap.units["fair"].lead == "yann-lecun"
+
+
+def test_lecun_directorship_ends_in_2018_without_a_hedge(tl: Timeline) -> None:
+    """LeCun's own count (five years as founding director) settles it."""
+    snap = tl.at("2018-01")
+    assert snap.units["fair"].lead is None
+    assert "LeCun's directorship of FAIR ends here" in (snap.note or "")
+    assert "ht-2025-11-20-lecun" in snap.units["fair"].sources
+
+
+def test_pineau_co_leads_fair_in_2021(tl: Timeline) -> None:
+    fair = tl.at("2021-10-28").units["fair"]
+    assert fair.lead == "joelle-pineau"
+    assert "meta-2021-01-22-pineau-coleads" in fair.sources
