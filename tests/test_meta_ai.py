@@ -45,6 +45,8 @@ def test_snapshot_dates_are_the_real_changes(tl: Timeline) -> None:
         "2024-01-18",
         "2025-05-08",
         "2025-05-27",
+        "2025-05-31",
+        "2025-06-12",
         "2025-06-30",
         "2025-07-25",
         "2025-08-19",
@@ -226,8 +228,8 @@ def test_msl_splits_four_ways_under_wang(tl: Timeline) -> None:
 @pytest.mark.parametrize(
     ("when", "uid", "origins"),
     [
-        ("2025-06-01", "ai-products", ("genai",)),
-        ("2025-06-01", "agi-foundations", ("genai",)),
+        ("2025-05-27", "ai-products", ("genai",)),
+        ("2025-05-27", "agi-foundations", ("genai",)),
         ("2025-09", "fair", ("agi-foundations",)),
         ("2025-09", "msl-infra", ("agi-foundations",)),
         ("2025-09", "products-applied-research", ("ai-products", "agi-foundations")),
@@ -317,7 +319,7 @@ TENURES = [
     ("jerome-pesenti", "2022-05", "2022-07"),
     ("rob-fergus", "2018-01", "2021-11"),
     ("antoine-bordes", "2023-03-14", "2023-03-15"),
-    ("joelle-pineau", "2025-05-29", "2025-07"),
+    ("joelle-pineau", "2025-05-30", "2025-05-31"),
     ("connor-hayes", "2025-08-18", "2025-09"),
     ("yuandong-tian", "2025-10-21", "2025-10-22"),
     ("soumith-chintala", "2025-11-16", "2025-11-17"),
@@ -491,3 +493,52 @@ def test_pineau_co_leads_fair_in_2021(tl: Timeline) -> None:
     fair = tl.at("2021-10-28").units["fair"]
     assert fair.lead == "joelle-pineau"
     assert "meta-2021-01-22-pineau-coleads" in fair.sources
+
+
+def test_pineau_is_gone_by_june_2025(tl: Timeline) -> None:
+    """Her last day was 2025-05-30 (Hindustan Times, Observer, her post)."""
+    assert "joelle-pineau" in tl.at("2025-05-30").people
+    assert "joelle-pineau" not in tl.at("2025-06-01").people
+
+
+def test_wang_joins_meta_before_msl_exists(tl: Timeline) -> None:
+    """Observer: Wang joined on 2025-06-12 as the Scale AI deal closed."""
+    assert "alexandr-wang" not in tl.at("2025-06-11").people
+    snap = tl.at("2025-06-12")
+    assert "msl" not in snap.units
+    wang = snap.people["alexandr-wang"]
+    assert (wang.unit, wang.reports_to) == ("meta", None)
+    assert "observer-2025-06-13-wang" in wang.sources
+
+
+# (date, person, unit, reports_to, confidence): MSL's people before the 2025-08-19 memo.
+BEFORE_THE_MEMO = [
+    ("2025-07-01", "yann-lecun", "fair", "alexandr-wang", Confidence.REPORTED),
+    ("2025-08-01", "yann-lecun", "fair", "alexandr-wang", Confidence.REPORTED),
+    ("2025-07-01", "ahmad-al-dahle", "agi-foundations", "alexandr-wang", Confidence.REPORTED),
+    ("2025-08-01", "amir-frenkel", "agi-foundations", "alexandr-wang", Confidence.REPORTED),
+    ("2025-07-01", "daniel-gross", "msl", None, Confidence.REPORTED),
+    ("2025-12-30", "daniel-gross", "msl", None, Confidence.REPORTED),
+    ("2026-01-31", "daniel-gross", "meta-compute", None, Confidence.CONFIRMED),
+    ("2025-08-01", "shengjia-zhao", "msl", None, Confidence.CONFIRMED),
+]
+
+
+@pytest.mark.parametrize(("when", "pid", "unit", "manager", "confidence"), BEFORE_THE_MEMO)
+def test_lines_into_wang_from_july_2025(
+    tl: Timeline, when: str, pid: str, unit: str, manager: str | None, confidence: Confidence
+) -> None:
+    person = tl.at(when).people[pid]
+    assert (person.unit, person.reports_to, person.confidence) == (unit, manager, confidence)
+
+
+def test_lecun_line_cites_the_hans_india(tl: Timeline) -> None:
+    assert "hansindia-2025-07-26-zhao" in tl.at("2025-07").people["yann-lecun"].sources
+
+
+@pytest.mark.parametrize("when", ["2025-08-01", "2025-09", "2026-05-31"])
+def test_zhao_line_stays_hedged_citing_both_sides(tl: Timeline, when: str) -> None:
+    """Bloomberg and The Hans India: reports to Wang; BI on the memo: does not."""
+    zhao = tl.at(when).people["shengjia-zhao"]
+    assert zhao.reports_to is None
+    assert {"bs-2025-07-26-zhao", "indiatoday-2025-08-21-memo"} <= set(zhao.sources)
