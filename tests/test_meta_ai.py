@@ -165,7 +165,7 @@ UNITS = [
     ("2025-09", "products-applied-research", "msl", "nat-friedman"),
     ("2025-09", "msl-infra", "msl", "aparna-ramani"),
     ("2026-01-31", "meta-compute", "meta", None),
-    ("2026-04", "applied-ai-engineering", "reality-labs", "maher-saba"),
+    ("2026-04", "applied-ai-engineering", "meta", "maher-saba"),
     ("2026-05-31", "fair", "msl", "rob-fergus"),
 ]
 
@@ -320,7 +320,7 @@ TENURES = [
     ("rob-fergus", "2018-01", "2021-11"),
     ("antoine-bordes", "2023-03-14", "2023-03-15"),
     ("joelle-pineau", "2025-05-30", "2025-05-31"),
-    ("connor-hayes", "2025-08-18", "2025-09"),
+    ("connor-hayes", "2025-10-21", "2025-10-22"),
     ("yuandong-tian", "2025-10-21", "2025-10-22"),
     ("soumith-chintala", "2025-11-16", "2025-11-17"),
     ("yann-lecun", "2025-12-30", "2025-12-31"),
@@ -542,3 +542,27 @@ def test_zhao_line_stays_hedged_citing_both_sides(tl: Timeline, when: str) -> No
     zhao = tl.at(when).people["shengjia-zhao"]
     assert zhao.reports_to is None
     assert {"bs-2025-07-26-zhao", "indiatoday-2025-08-21-memo"} <= set(zhao.sources)
+
+
+def test_hayes_leaves_for_threads_by_mid_september_not_at_the_memo(tl: Timeline) -> None:
+    """Axios: he takes up the Threads role by mid-September 2025."""
+    hayes = tl.at("2025-09").people["connor-hayes"]
+    assert (hayes.unit, hayes.reports_to) == ("msl", None)
+    assert "axios-2025-07-17-hayes-threads" in hayes.sources
+
+
+def test_tian_is_dropped_when_laid_off_and_the_note_says_so(tl: Timeline) -> None:
+    """Laid off on 2025-10-22; his employment ended on 2025-11-21."""
+    snap = tl.at("2025-10-22")
+    assert "yuandong-tian" not in snap.people
+    assert "2025-11-21" in (snap.note or "")
+    assert "aitoearn-2025-10-24-tian" in snap.sources
+
+
+def test_applied_ai_engineering_sits_under_the_cto(tl: Timeline) -> None:
+    """The WSJ-based reports: it reports to CTO Bosworth; only NewsBytes says Reality Labs."""
+    snap = tl.at("2026-03-03")
+    aai = snap.units["applied-ai-engineering"]
+    assert (aai.parent, aai.lead) == ("meta", "maher-saba")
+    assert snap.people["andrew-bosworth"].unit == "meta"
+    assert "rests on NewsBytes alone" in (aai.note or "")
