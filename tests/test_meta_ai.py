@@ -566,3 +566,23 @@ def test_applied_ai_engineering_sits_under_the_cto(tl: Timeline) -> None:
     assert (aai.parent, aai.lead) == ("meta", "maher-saba")
     assert snap.people["andrew-bosworth"].unit == "meta"
     assert "rests on NewsBytes alone" in (aai.note or "")
+
+
+@pytest.mark.parametrize(
+    ("when", "source", "words"),
+    [
+        ("2024-01-18", "thehindu-2023-11-20-rai", "Responsible AI team"),
+        ("2025-08-19", "republic-2025-08-21-freeze", "froze hiring"),
+        ("2025-08-19", "newsdirectory3-2025-08-ft-reorg", "removed from direct"),
+        ("2025-08-19", "getcoai-2025-08-ft-departures", "Loredana Crisan and Chaya Nayak"),
+        ("2026-03-03", "observer-2026-02-26-pang", "Ruoming Pang"),
+        ("2026-05-18", "cnbc-2026-05-20-layoffs", "began on 2026-05-20"),
+    ],
+)
+def test_sourced_omissions_are_lines_in_the_notes(
+    tl: Timeline, when: str, source: str, words: str
+) -> None:
+    """Events that change no unit or leader are told in the snapshot's note, with a source."""
+    snap = tl.at(when)
+    assert source in snap.sources
+    assert words in " ".join((snap.note or "").split())
