@@ -138,42 +138,45 @@ def test_root_keeps_its_id(tl: Timeline) -> None:
 
 # --- era by era ----------------------------------------------------------------------
 
-# (date, unit, parent, lead); parent or lead `None` means "none / not known".
+# (date, unit, parent, leads); parent `None` means "none", leads `()` "not known".
 UNITS = [
-    ("2013-12", "meta", None, "mark-zuckerberg"),
-    ("2013-12", "fair", "meta", "yann-lecun"),
-    ("2018-01", "ai-organization", "meta", "jerome-pesenti"),
-    ("2018-01", "fair", "ai-organization", None),
-    ("2021-11", "reality-labs", "meta", "andrew-bosworth"),
-    ("2021-11", "fair", "ai-organization", "joelle-pineau"),
-    ("2022-07", "fair", "reality-labs", None),
-    ("2023-03-01", "genai", "meta", "ahmad-al-dahle"),
-    ("2023-03-01", "fair", "reality-labs", None),
-    ("2023-04", "fair", "reality-labs", "joelle-pineau"),
-    ("2024-02", "fair", "meta", "joelle-pineau"),
-    ("2024-02", "genai", "meta", "ahmad-al-dahle"),
-    ("2025-05-10", "fair", "meta", "rob-fergus"),
-    ("2025-06-01", "ai-products", "meta", "connor-hayes"),
-    ("2025-06-01", "agi-foundations", "meta", None),
-    ("2025-07", "msl", "meta", "alexandr-wang"),
-    ("2025-07", "fair", "msl", "rob-fergus"),
-    ("2025-07", "ai-products", "msl", "connor-hayes"),
-    ("2025-07", "agi-foundations", "msl", None),
-    ("2025-07", "tbd-lab", "msl", None),
-    ("2025-09", "tbd-lab", "msl", "alexandr-wang"),
-    ("2025-09", "fair", "msl", "rob-fergus"),
-    ("2025-09", "products-applied-research", "msl", "nat-friedman"),
-    ("2025-09", "msl-infra", "msl", "aparna-ramani"),
-    ("2026-01-31", "meta-compute", "meta", None),
-    ("2026-04", "applied-ai-engineering", "meta", "maher-saba"),
-    ("2026-05-31", "fair", "msl", "rob-fergus"),
+    ("2013-12", "meta", None, ("mark-zuckerberg",)),
+    ("2013-12", "fair", "meta", ("yann-lecun",)),
+    ("2018-01", "ai-organization", "meta", ("jerome-pesenti",)),
+    ("2018-01", "fair", "ai-organization", ()),
+    ("2021-11", "reality-labs", "meta", ("andrew-bosworth",)),
+    ("2021-11", "fair", "ai-organization", ("joelle-pineau",)),
+    ("2022-07", "fair", "reality-labs", ("antoine-bordes", "joelle-pineau", "yann-lecun")),
+    ("2023-03-01", "genai", "meta", ("ahmad-al-dahle",)),
+    ("2023-03-01", "fair", "reality-labs", ("antoine-bordes", "joelle-pineau", "yann-lecun")),
+    ("2023-04", "fair", "reality-labs", ("joelle-pineau",)),
+    ("2024-02", "fair", "meta", ("joelle-pineau",)),
+    ("2024-02", "genai", "meta", ("ahmad-al-dahle",)),
+    ("2025-05-10", "fair", "meta", ("rob-fergus",)),
+    ("2025-06-01", "ai-products", "meta", ("connor-hayes",)),
+    ("2025-06-01", "agi-foundations", "meta", ("ahmad-al-dahle", "amir-frenkel")),
+    ("2025-07", "msl", "meta", ("alexandr-wang", "nat-friedman")),
+    ("2025-07", "fair", "msl", ("rob-fergus",)),
+    ("2025-07", "ai-products", "msl", ("connor-hayes",)),
+    ("2025-07", "agi-foundations", "msl", ("ahmad-al-dahle", "amir-frenkel")),
+    ("2025-07", "tbd-lab", "msl", ()),
+    ("2025-09", "msl", "meta", ("alexandr-wang",)),
+    ("2025-09", "tbd-lab", "msl", ("alexandr-wang",)),
+    ("2025-09", "fair", "msl", ("rob-fergus",)),
+    ("2025-09", "products-applied-research", "msl", ("nat-friedman",)),
+    ("2025-09", "msl-infra", "msl", ("aparna-ramani",)),
+    ("2026-01-31", "meta-compute", "meta", ("santosh-janardhan", "daniel-gross")),
+    ("2026-04", "applied-ai-engineering", "meta", ("maher-saba",)),
+    ("2026-05-31", "fair", "msl", ("rob-fergus",)),
 ]
 
 
-@pytest.mark.parametrize(("when", "uid", "parent", "lead"), UNITS)
-def test_unit(tl: Timeline, when: str, uid: str, parent: str | None, lead: str | None) -> None:
+@pytest.mark.parametrize(("when", "uid", "parent", "leads"), UNITS)
+def test_unit(
+    tl: Timeline, when: str, uid: str, parent: str | None, leads: tuple[str, ...]
+) -> None:
     unit = tl.at(when).units[uid]
-    assert (unit.parent, unit.lead) == (parent, lead)
+    assert (unit.parent, unit.leads) == (parent, leads)
 
 
 # (date, units that must exist, units that must not)
@@ -363,23 +366,40 @@ def test_tbd_lab_reviews_fair_publications(tl: Timeline) -> None:
 @pytest.mark.parametrize(
     ("when", "relation"),
     [
-        ("2022-07", ("co-leads", "antoine-bordes", "fair")),
-        ("2022-07", ("co-leads", "joelle-pineau", "fair")),
-        ("2022-07", ("co-leads", "yann-lecun", "fair")),
-        ("2025-06-01", ("co-leads", "ahmad-al-dahle", "agi-foundations")),
-        ("2025-06-01", ("co-leads", "amir-frenkel", "agi-foundations")),
-        ("2025-07", ("co-leads", "nat-friedman", "msl")),
         ("2025-08-01", ("works-directly-with", "shengjia-zhao", "mark-zuckerberg")),
         ("2025-08-01", ("works-directly-with", "shengjia-zhao", "alexandr-wang")),
-        ("2026-01-31", ("co-leads", "daniel-gross", "meta-compute")),
     ],
 )
 def test_relation(tl: Timeline, when: str, relation: tuple[str, str, str]) -> None:
     assert relation in _relations(tl, when)
 
 
+def test_co_leads_are_leads_not_relations(tl: Timeline) -> None:
+    """The `co-leads` relations only stood in for co-leads; units list their leads now."""
+    kinds = {r.kind for snap in tl.snapshots for r in snap.relations}
+    assert "co-leads" not in kinds
+    for snap in tl.snapshots:
+        for unit in snap.units.values():
+            assert "see relations" not in (unit.note or ""), (snap.date, unit.id)
+
+
 def test_friedman_stops_co_leading_msl_in_august(tl: Timeline) -> None:
-    assert ("co-leads", "nat-friedman", "msl") not in _relations(tl, "2025-09")
+    assert tl.at("2025-08-18").units["msl"].leads == ("alexandr-wang", "nat-friedman")
+    assert tl.at("2025-08-19").units["msl"].leads == ("alexandr-wang",)
+    assert tl.at("2025-08-19").people["nat-friedman"].reports_to == "alexandr-wang"
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "event"),
+    [
+        ("2021-11", "2022-07", "Antoine Bordes and Yann LeCun join Joelle Pineau as co-leads of FAIR"),
+        ("2023-03-01", "2023-04", "Antoine Bordes and Yann LeCun no longer co-lead FAIR (with Joelle Pineau)"),
+        ("2025-07", "2025-09", "Nat Friedman no longer co-leads Meta Superintelligence Labs (MSL) (with Alexandr Wang)"),
+    ],
+)  # fmt: skip
+def test_co_lead_events_in_the_diff(tl: Timeline, before: str, after: str, event: str) -> None:
+    """The diff tells each change of a lead set as an event."""
+    assert event in [e.text for e in tl.diff(before, after).events]
 
 
 @pytest.mark.parametrize(
