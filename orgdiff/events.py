@@ -8,13 +8,13 @@ Each event cites the sources of the changes it groups.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from .model import Confidence
 
 if TYPE_CHECKING:
-    from .diff import Change, Diff, Event
+    from .diff import Change, Diff, Event, Value
 
 __all__ = ["group", "join_names"]
 
@@ -47,16 +47,20 @@ def group(d: Diff) -> Iterator[Event]:
 
     a, b = d.before, d.after
 
-    def unit_name(uid: str | None, *, later: bool) -> str:
+    def unit_name(uid: Value, *, later: bool) -> str:
         if uid is None:
             return "nothing"
+        if isinstance(uid, tuple):
+            return join_names(unit_name(u, later=later) for u in uid)
         first, second = (b, a) if later else (a, b)
         unit = first.units.get(uid) or second.units.get(uid)
         return unit.name if unit is not None else uid
 
-    def person_name(pid: str | None) -> str:
-        if pid is None:
+    def person_name(pid: Value) -> str:
+        if pid is None or pid == ():
             return "someone not known"
+        if isinstance(pid, tuple):
+            return join_names(person_name(p) for p in pid)
         return b.name_of(pid) if pid in b.identities else a.name_of(pid)
 
     def event(kind: str, text: str, changes: list[Change]) -> Event:
@@ -135,7 +139,7 @@ def group(d: Diff) -> Iterator[Event]:
         origin = (
             f" from {join_names(unit_name(o, later=False) for o in c.from_)}" if c.from_ else ""
         )
-        lead = f", led by {person_name(unit.lead)}" if unit.lead else ""
+        lead = f", led by {person_name(unit.leads)}" if unit.leads else ""
         yield event("creation", f"{unit.name} created{where}{origin}{lead}", [c])
 
     for c in by_kind.get(ChangeKind.UNIT_RENAMED, []):
@@ -150,14 +154,7 @@ def group(d: Diff) -> Iterator[Event]:
         )
 
     for c in by_kind.get(ChangeKind.UNIT_LEAD_CHANGED, []):
-        name = unit_name(c.id, later=True)
-        if c.after is None:
-            text = f"{name} no longer has a known lead (was {person_name(c.before)})"
-        elif c.before is None:
-            text = f"{person_name(c.after)} now leads {name}"
-        else:
-            text = f"{person_name(c.after)} now leads {name} (was {person_name(c.before)})"
-        yield event("lead", text, [c])
+        yield event("lead", _lead_text(c, unit_name(c.id, later=True), person_name), [c])
 
     person_changes: dict[str, list[Change]] = {}
     for kind in (
@@ -221,6 +218,43 @@ def group(d: Diff) -> Iterator[Event]:
                 f"{_end_name(a, b, source)} {verb} a `{rel_kind}` relation to {_end_name(a, b, target)}",
                 [c],
             )
+
+
+def _leads(value: Value) -> tuple[str, ...]:
+    if isinstance(value, tuple):
+        return value
+    return () if value is None else (value,)
+
+
+def _lead_text(c: Change, unit: str, person_name: Callable[[Value], str]) -> str:
+    """What a change of a unit's leads says: who now leads it, who joins or
+    leaves its co-leads, who succeeds whom."""
+    before, after = _leads(c.before), _leads(c.after)
+    added, dropped = c.added_leads, c.dropped_leads
+    stayed = tuple(p for p in after if p in before)
+    if len(before) <= 1 and len(after) <= 1:  # one lead or none, on both sides
+        if not after:
+            return f"{unit} no longer has a known lead (was {person_name(before)})"
+        if not before:
+            return f"{person_name(after)} now leads {unit}"
+        return f"{person_name(after)} now leads {unit} (was {person_name(before)})"
+    if not after:
+        return f"{unit} no longer has a known lead (was {person_name(before)})"
+    if stayed and added and not dropped:
+        role = "co-leads" if len(added) > 1 else "co-lead"
+        verb = "join" if len(added) > 1 else "joins"
+        return f"{person_name(added)} {verb} {person_name(stayed)} as {role} of {unit}"
+    if stayed and dropped and not added:
+        verb = "co-lead" if len(dropped) > 1 else "co-leads"
+        return f"{person_name(dropped)} no longer {verb} {unit} (with {person_name(stayed)})"
+    if stayed and len(added) == 1 and len(dropped) == 1:
+        return (
+            f"{unit}: {person_name(added)} succeeds {person_name(dropped)} as co-lead "
+            f"(with {person_name(stayed)})"
+        )
+    verb = "lead" if len(after) > 1 else "leads"
+    was = f" (was {person_name(before)})" if before else ""
+    return f"{person_name(after)} now {verb} {unit}{was}"
 
 
 def _end_name(a: object, b: object, entity_id: str) -> str:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from .diff import ChangeKind, Diff
+from .events import join_names
 from .model import Confidence, Person, Snapshot, Unit
 
 if TYPE_CHECKING:  # graphviz is imported when a chart is drawn, not by `orgdiff --help`
@@ -172,7 +173,7 @@ class _Status:
                 target[c.id] = "removed"
             elif c.kind.value.startswith(("unit-", "person-")):
                 target.setdefault(c.id, "changed")
-            if c.kind is ChangeKind.UNIT_RENAMED and c.before:
+            if c.kind is ChangeKind.UNIT_RENAMED and isinstance(c.before, str) and c.before:
                 self.renamed[c.id] = c.before
 
 
@@ -210,8 +211,9 @@ def _draw(
         lines = [unit.name]
         if uid in status.renamed:
             lines.append(f"formerly {status.renamed[uid]}")
-        if unit.lead:
-            lines.append(f"lead: {_name(snaps, unit.lead)}")
+        if unit.leads:
+            leads = join_names(_name(snaps, p) for p in unit.leads)
+            lines.append(f"lead{'s' if len(unit.leads) > 1 else ''}: {leads}")
         state = status.units.get(uid)
         if state in ("added", "removed"):
             lines.append(f"({state})")

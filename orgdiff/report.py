@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .diff import Change, ChangeKind, Diff, HistoryEntry
+from .diff import Change, ChangeKind, Diff, HistoryEntry, Value
+from .events import join_names
 from .model import Confidence, Snapshot, Source
 
 __all__ = ["diff_json", "diff_markdown", "diff_text", "history_text", "log_text"]
@@ -22,9 +23,11 @@ def _mark(confidence: Confidence) -> str:
     return "" if confidence is Confidence.CONFIRMED else f" [{confidence.value}]"
 
 
-def _name(d: Diff, entity_id: str | None, *, later: bool = True) -> str:
-    if entity_id is None:
+def _name(d: Diff, entity_id: Value, *, later: bool = True) -> str:
+    if entity_id is None or entity_id == ():
         return "—"
+    if isinstance(entity_id, tuple):  # the leads of a unit
+        return join_names(_name(d, x, later=later) for x in entity_id)
     first, second = (d.after, d.before) if later else (d.before, d.after)
     for snap in (first, second):
         if entity_id in snap.units:
@@ -146,10 +149,14 @@ def diff_markdown(
 
 def change_json(c: Change) -> dict[str, Any]:
     out: dict[str, Any] = {"kind": c.kind.value, "id": c.id}
-    if c.before is not None:
-        out["before"] = c.before
-    if c.after is not None:
-        out["after"] = c.after
+    if c.kind is ChangeKind.UNIT_LEAD_CHANGED:  # the leads in order, a list even if empty
+        out["before"] = list(c.before or ())
+        out["after"] = list(c.after or ())
+    else:
+        if c.before is not None:
+            out["before"] = c.before
+        if c.after is not None:
+            out["after"] = c.after
     if c.kind is ChangeKind.UNIT_ADDED:
         out["from"] = list(c.from_)
     if c.kind is ChangeKind.UNIT_REMOVED:
@@ -239,9 +246,11 @@ def history_text(
     return f"{name} [{entity_id}]\n\n" + "\n".join(lines) + "\n"
 
 
-def _value(snap: Snapshot, kind: ChangeKind, value: str | None) -> str:
-    if value is None:
+def _value(snap: Snapshot, kind: ChangeKind, value: Value) -> str:
+    if value is None or value == ():
         return "—"
+    if isinstance(value, tuple):  # the leads of a unit
+        return join_names(snap.name_of(x) for x in value)
     if kind in (ChangeKind.UNIT_RENAMED, ChangeKind.PERSON_RETITLED):
         return value
     return snap.name_of(value)
@@ -252,7 +261,7 @@ def _state(snap: Snapshot, state: Any) -> str:
 
     if isinstance(state, Unit):
         parent = f", under {snap.name_of(state.parent)}" if state.parent else ""
-        lead = f", led by {snap.name_of(state.lead)}" if state.lead else ""
+        lead = f", led by {join_names(snap.name_of(x) for x in state.leads)}" if state.leads else ""
         return f"{state.name}{parent}{lead}"
     title = f"{state.title}, " if state.title else ""
     boss = f", reports to {snap.name_of(state.reports_to)}" if state.reports_to else ""

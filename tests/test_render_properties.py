@@ -83,13 +83,21 @@ def person_name(snap: Snapshot, pid: str) -> str:
     return snap.name_of(pid)
 
 
+def lead_line(snap: Snapshot, unit: Unit) -> str:
+    """How a chart names a unit's leads: ``lead: A``, or ``leads: A and B`` for co-leads."""
+    names = [person_name(snap, p) for p in unit.leads]
+    if len(names) == 1:
+        return f"lead: {names[0]}"
+    return f"leads: {', '.join(names[:-1])} and {names[-1]}"
+
+
 def snapshot_lines(snap: Snapshot) -> Iterator[str]:
     """The text a full chart of ``snap`` must show: title, unit names, leads, people, titles."""
     yield f"{snap.date.isoformat()}: {snap.event}"
     for unit in snap.units.values():
         yield unit.name
-        if unit.lead is not None:
-            yield f"lead: {person_name(snap, unit.lead)}"
+        if unit.leads:
+            yield lead_line(snap, unit)
     for person in snap.people.values():
         yield person_name(snap, person.id)
         if person.title is not None:
@@ -121,7 +129,11 @@ def side_by_side(snaps: Sequence[Snapshot]) -> Snapshot:
         for unit in snap.units.values():
             uid = f"s{i}-{unit.id}"
             units[uid] = attrs.evolve(
-                unit, id=uid, parent=p(i, unit.parent) or "all", lead=p(i, unit.lead), from_=()
+                unit,
+                id=uid,
+                parent=p(i, unit.parent) or "all",
+                leads=[f"s{i}-{q}" for q in unit.leads],
+                from_=(),
             )
         for person in snap.people.values():
             pid = f"s{i}-{person.id}"
@@ -201,8 +213,8 @@ def diff_lines(d: Diff) -> Iterator[str]:
         yield unit.name
         if uid in a.units and uid in b.units and a.units[uid].name != unit.name:
             yield f"formerly {a.units[uid].name}"
-        if unit.lead is not None:
-            yield f"lead: {person_name(b, unit.lead)}"
+        if unit.leads:
+            yield lead_line(b, unit)
     for pid, person in {**a.people, **b.people}.items():
         yield person_name(b, pid)
         if person.title is not None:
