@@ -272,8 +272,10 @@ def diff_command(
     With --format svg, png, pdf or dot, draws both dates in one chart instead
     (added green, removed red, changed amber) and writes it to a file.
     """
+    from .engine import start
     from .report import diff_json, diff_markdown, diff_text
 
+    start(fmt)  # the WebAssembly engine starts while the dataset loads
     tl = ctx.timeline()
     d = tl.diff(before, after)
     fmt = fmt.lower()
@@ -319,8 +321,10 @@ def render(
     lines join them; reported and rumoured facts are dashed. SVG needs nothing
     but orgdiff; PNG and PDF need Graphviz's `dot` on PATH.
     """
+    from .engine import start
     from .render import render as draw
 
+    start(fmt)  # the WebAssembly engine starts while the dataset loads
     tl = ctx.timeline()
     snap = tl.at(date)
     graph = draw(
