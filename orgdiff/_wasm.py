@@ -10,10 +10,10 @@ start of a new process short.
 
 Two ways to run it:
 
-``python -m orgdiff._wasm [--cache DIR] FORMAT``
+``python -m orgdiff._wasm [--cache DIR] [--stack KIB] FORMAT``
     One layout: DOT on stdin, the output on stdout, an error on stderr.
 
-``python -m orgdiff._wasm [--cache DIR] --serve``
+``python -m orgdiff._wasm [--cache DIR] [--stack KIB] --serve``
     Many layouts, one after the other. Each request is a line ``FORMAT
     LENGTH`` followed by ``LENGTH`` bytes of DOT; each reply is a line
     ``STATUS LENGTH ERRLENGTH`` followed by the output and the error text.
@@ -26,15 +26,15 @@ about a second; loading machine code compiled before takes milliseconds. With
 ``--cache DIR`` (a private folder: :mod:`orgdiff._cachedir` checks it), the
 compiled module is kept in ``DIR`` under a name made of everything it depends
 on (wasmtime's version, a hash of the ``.wasm`` bytes, the machine, Python's
-version, the settings below), behind a header with a SHA-256 of its bytes. A
+version), behind a header with a SHA-256 of its bytes. A
 file that is truncated, corrupt, of the wrong build or not this user's own is
 ignored and replaced; files are written to a temporary name and renamed, so
 two processes racing to write it each put a whole file in place.
 
 The stack. Graphviz's layout recurses deeply on big graphs (10,000 people and
-more); WebAssembly gets a stack of :data:`WASM_STACK` bytes, and layouts run in
-a thread whose native stack holds it with room to spare, so running out is a
-clean trap (status 4), never a crash.
+more); WebAssembly gets a stack of :data:`WASM_STACK_KIB` KiB (``--stack``
+sets another), and layouts run in a thread whose native stack holds it with
+room to spare, so running out is a clean trap (status 4), never a crash.
 """
 
 from __future__ import annotations
@@ -50,11 +50,12 @@ import threading
 from pathlib import Path
 from typing import Any, BinaryIO
 
-#: Bytes of stack WebAssembly code may use (wasmtime's default is 2 MiB).
-WASM_STACK = 512 << 20
-#: The native stack of the thread layouts run in: the WebAssembly stack lives
-#: on it, with room for wasmtime's and Python's own frames.
-THREAD_STACK = WASM_STACK + (64 << 20)
+#: KiB of stack WebAssembly code may use by default (512 MiB; wasmtime's own
+#: default is 2 MiB); ``--stack KIB`` sets another.
+WASM_STACK_KIB = 512 << 10
+#: KiB of native stack, beyond the WebAssembly stack, for wasmtime's and
+#: Python's own frames in the thread layouts run in.
+HOST_STACK_KIB = 64 << 10
 #: The first bytes of a cached module file; bump when the file's shape changes.
 MAGIC = b"orgdiff compiled graphviz.wasm 1\n"
 
@@ -65,15 +66,15 @@ class _Missing(Exception):
     """The WebAssembly Graphviz (or wasmtime) is not installed."""
 
 
-def _config() -> Any:
+def _config(stack_kib: int) -> Any:
     import wasmtime
     from wasmtime import _ffi
 
     config = wasmtime.Config()
     # wasmtime refuses a WebAssembly stack larger than its stack for async
     # calls (unused here), which the Python API does not expose.
-    _ffi.wasmtime_config_async_stack_size_set(config.ptr(), WASM_STACK)
-    config.max_wasm_stack = WASM_STACK
+    _ffi.wasmtime_config_async_stack_size_set(config.ptr(), stack_kib << 10)
+    config.max_wasm_stack = stack_kib << 10
     return config
 
 
@@ -106,7 +107,6 @@ def _cache_name(wasm: bytes) -> str:
         sys.platform,
         machine,
         sys.version,
-        f"stack={WASM_STACK}",
     ]
     key = hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()[:32]
     return f"graphviz-{key}.cwasm"
@@ -181,13 +181,13 @@ def load_module(engine: Any, cache: Path | None) -> tuple[Any, str]:
 class Graphviz:
     """The WebAssembly Graphviz, ready to lay out graphs one after the other."""
 
-    def __init__(self, cache: Path | None = None) -> None:
+    def __init__(self, cache: Path | None = None, stack_kib: int = WASM_STACK_KIB) -> None:
         try:
             import wasmtime
         except ImportError as exc:
             raise _Missing(str(exc)) from None
         self._wasmtime = wasmtime
-        self._engine = wasmtime.Engine(_config())
+        self._engine = wasmtime.Engine(_config(stack_kib))
         self._module, self.origin = load_module(self._engine, cache)
         self._session: tuple[Any, Any, Any] | None = None
 
@@ -257,16 +257,23 @@ def _answer(graphviz: Graphviz | None, source: bytes, fmt: str) -> tuple[int, by
     except GraphvizError as exc:
         return GRAPHVIZ_ERROR, b"", str(exc).encode("utf-8")
     except graphviz._wasmtime.Trap as exc:
-        return TRAPPED, b"", str(exc).strip().splitlines()[0].encode("utf-8")
+        # A backtrace, then the cause on the last line ("wasm trap: call stack exhausted").
+        lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+        return TRAPPED, b"", (lines[-1] if lines else "wasm trap").encode("utf-8")
 
 
-def serve(requests: BinaryIO, replies: BinaryIO, cache: Path | None = None) -> None:
+def serve(
+    requests: BinaryIO,
+    replies: BinaryIO,
+    cache: Path | None = None,
+    stack_kib: int = WASM_STACK_KIB,
+) -> None:
     """Answer requests until the end of ``requests`` (see the module's doc)."""
     # Made before the first request arrives: the engine starts this process
     # early, so that loading (or compiling) Graphviz overlaps its own work.
     graphviz: Graphviz | None = None
     with contextlib.suppress(_Missing):
-        graphviz = Graphviz(cache)
+        graphviz = Graphviz(cache, stack_kib)
         graphviz.warm()
     while header := requests.readline():
         fmt, length = header.decode("ascii").split()
@@ -276,8 +283,9 @@ def serve(requests: BinaryIO, replies: BinaryIO, cache: Path | None = None) -> N
         replies.flush()
 
 
-def _on_big_stack(func: Any, *args: Any) -> Any:
-    """``func(*args)`` in a thread with a native stack of :data:`THREAD_STACK` bytes."""
+def on_big_stack(stack_kib: int, func: Any, *args: Any) -> Any:
+    """``func(*args)`` in a thread whose native stack holds a WebAssembly stack
+    of ``stack_kib`` KiB and :data:`HOST_STACK_KIB` more."""
     result: list[Any] = []
     errors: list[BaseException] = []
 
@@ -287,7 +295,7 @@ def _on_big_stack(func: Any, *args: Any) -> Any:
         except BaseException as exc:  # handed back to the calling thread
             errors.append(exc)
 
-    threading.stack_size(THREAD_STACK)
+    threading.stack_size((stack_kib + HOST_STACK_KIB) << 10)
     thread = threading.Thread(target=run, name="graphviz")
     thread.start()
     thread.join()
@@ -298,10 +306,15 @@ def _on_big_stack(func: Any, *args: Any) -> Any:
 
 def main(argv: list[str]) -> int:
     cache: Path | None = None
-    if argv[:1] == ["--cache"] and len(argv) > 1:
-        cache, argv = Path(argv[1]), argv[2:]
+    stack_kib = WASM_STACK_KIB
+    while argv[:1] in (["--cache"], ["--stack"]) and len(argv) > 1:
+        if argv[0] == "--cache":
+            cache = Path(argv[1])
+        else:
+            stack_kib = int(argv[1])
+        argv = argv[2:]
     if argv == ["--serve"]:
-        _on_big_stack(serve, sys.stdin.buffer, sys.stdout.buffer, cache)
+        on_big_stack(stack_kib, serve, sys.stdin.buffer, sys.stdout.buffer, cache, stack_kib)
         # Every reply is flushed and nothing is left to clean up: end now rather
         # than through interpreter shutdown and wasmtime's teardown (a tenth of
         # a second or more that the engine would wait for at its exit).
@@ -310,12 +323,12 @@ def main(argv: list[str]) -> int:
 
     def once() -> tuple[int, bytes, bytes]:
         try:
-            graphviz: Graphviz | None = Graphviz(cache)
+            graphviz: Graphviz | None = Graphviz(cache, stack_kib)
         except _Missing:
             graphviz = None
         return _answer(graphviz, sys.stdin.buffer.read(), fmt)
 
-    status, out, err = _on_big_stack(once)
+    status, out, err = on_big_stack(stack_kib, once)
     if status:
         sys.stderr.write(err.decode("utf-8", "replace") + "\n")
         return int(status)

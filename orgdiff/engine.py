@@ -16,6 +16,7 @@ import atexit
 import contextlib
 import math
 import os
+import re
 import selectors
 import shutil
 import subprocess
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_TIMEOUT",
+    "DEFAULT_WASM_STACK",
     "FORMATS",
     "EngineUnavailable",
     "RenderError",
@@ -41,10 +43,13 @@ __all__ = [
     "render_dot",
     "render_timeout",
     "to_svg",
+    "wasm_stack",
 ]
 
 #: Seconds a layout may take before it is abandoned, unless ORGDIFF_RENDER_TIMEOUT says otherwise.
 DEFAULT_TIMEOUT = 120.0
+#: KiB of stack for the WebAssembly Graphviz (512 MiB), unless ORGDIFF_WASM_STACK says otherwise.
+DEFAULT_WASM_STACK = 512 << 10
 #: Output formats and whether the WebAssembly engine can make them.
 FORMATS = {"svg": True, "json": True, "png": False, "pdf": False}
 
@@ -90,6 +95,27 @@ def render_timeout() -> float:
             f"a number of seconds greater than 0, such as 300 (default {DEFAULT_TIMEOUT:g})",
         )
     return value
+
+
+def wasm_stack() -> int:
+    """KiB of stack for the WebAssembly Graphviz: ``ORGDIFF_WASM_STACK``, else 512 MiB.
+
+    The setting is a size with a unit, such as ``512M``, ``2G`` or ``64K``.
+    Graphviz recurses deeply on big charts; 512 MiB holds ``--all`` on 10,000
+    people. It is address space, not memory used up front.
+    """
+    raw = os.environ.get("ORGDIFF_WASM_STACK", "").strip()
+    if not raw:
+        return DEFAULT_WASM_STACK
+    match = re.fullmatch(r"([0-9]{1,7})\s*([KMG])(?:I?B)?", raw.upper())
+    kib = int(match[1]) << {"K": 0, "M": 10, "G": 20}[match[2]] if match else 0
+    if not 32 <= kib <= 4 << 20:
+        raise SettingError(
+            "ORGDIFF_WASM_STACK",
+            os.environ["ORGDIFF_WASM_STACK"],
+            "a size from 32K to 4G, such as 512M (the default) or 2G",
+        )
+    return kib
 
 
 def engine_name() -> str:
@@ -197,12 +223,12 @@ def _wasm_command() -> list[str]:
 
     It runs ``_wasm.py`` as a script (``-P``: nothing of this folder on its
     path), so that it imports only wasmtime, not the whole of orgdiff. It gets
-    the private cache folder for compiled modules, unless caching is off or
-    the folder is not safe to use.
+    its stack size (:func:`wasm_stack`) and the private cache folder for
+    compiled modules, unless caching is off or the folder is not safe to use.
     """
     from ._cachedir import cache_dir
 
-    cmd = [sys.executable, "-P", _WASM_SCRIPT]
+    cmd = [sys.executable, "-P", _WASM_SCRIPT, "--stack", str(wasm_stack())]
     folder = cache_dir("wasm")
     if folder is not None:
         cmd += ["--cache", str(folder)]
