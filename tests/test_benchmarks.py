@@ -8,6 +8,7 @@ one-command runner produces its report.
 from __future__ import annotations
 
 import collections
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -97,3 +98,35 @@ def test_runner_prints_its_report(tmp_path: Path) -> None:
         assert row in report
     assert "DeepDiff" not in report  # skipped as asked
     assert "- CPU:" in report and "- Python 3." in report
+
+
+def test_runner_reports_what_was_measured_when_a_baseline_is_skipped(tmp_path: Path) -> None:
+    """`--skip naive,scan` leaves out the baselines: the report shows n/a in their
+    columns instead of crashing, and the JSON results hold every measurement."""
+    raw = tmp_path / "results.json"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "benchmarks.run",
+            "--sizes",
+            "1k",
+            "--repeat",
+            "1",
+            "--skip",
+            "scan,naive,naive-nogc,deepdiff,dot",
+            "--data",
+            str(tmp_path),
+            "--json",
+            str(raw),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (0, "") == (done.returncode, done.stderr.count("Traceback") * "traceback")
+    rows = [line for line in done.stdout.splitlines() if line.startswith("| **orgdiff")]
+    assert 2 == len(rows)
+    assert all(" | n/a | n/a | " in row for row in rows)
+    assert ["diff", "load"] == sorted(json.loads(raw.read_text())["1000"])
