@@ -42,6 +42,7 @@ __all__ = [
     "engine_name",
     "render_dot",
     "render_timeout",
+    "start",
     "to_svg",
     "wasm_stack",
 ]

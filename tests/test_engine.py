@@ -727,3 +727,25 @@ def test_no_spinner_for_a_quick_layout(engine: str, tmp_path: Path) -> None:
     finally:
         os.close(main)
     assert (0, "done\n", b"") == (code, out, written)
+
+
+def test_start_begins_the_webassembly_worker_before_the_first_layout(no_dot: None) -> None:
+    """`start(fmt)` starts the worker for a chart format the WebAssembly engine makes,
+    so that its start overlaps loading the dataset; the first layout then uses it."""
+    WORKER.close()
+    for fmt in ("text", "png", "dot"):
+        orgdiff.engine.start(fmt)
+        assert WORKER.pid is None, fmt
+    orgdiff.engine.start("svg")
+    pid = WORKER.pid
+    assert pid is not None
+    assert render_dot(SMALL, "svg").lstrip().startswith(b"<?xml")
+    assert pid == WORKER.pid
+
+
+@needs_dot
+def test_start_does_nothing_when_dot_draws(monkeypatch: pytest.MonkeyPatch) -> None:
+    WORKER.close()
+    monkeypatch.setenv("ORGDIFF_ENGINE", "dot")
+    orgdiff.engine.start("svg")
+    assert WORKER.pid is None
