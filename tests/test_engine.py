@@ -13,6 +13,7 @@ import signal
 import stat
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -749,3 +750,28 @@ def test_start_does_nothing_when_dot_draws(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setenv("ORGDIFF_ENGINE", "dot")
     orgdiff.engine.start("svg")
     assert WORKER.pid is None
+
+
+def test_writing_a_module_removes_stale_ones_of_other_builds(
+    compiled: Path, tmp_path: Path
+) -> None:
+    """Modules of other builds unused for 30 days and temporaries a killed process
+    left over an hour ago go when a module is written; recent ones and other
+    files stay."""
+    folder = tmp_path / "wasm"
+    folder.mkdir(mode=0o700)
+    old, recent = time.time() - 31 * 86400, time.time() - 86400
+    names = {
+        "graphviz-0000old.cwasm": old,
+        "graphviz-0000recent.cwasm": recent,
+        ".graphviz-x.cwasm.abc.tmp": time.time() - 7200,
+        ".graphviz-y.cwasm.def.tmp": time.time() - 60,
+        "notes.txt": old,
+    }
+    for name, when in names.items():
+        (folder / name).write_bytes(b"x")
+        os.utime(folder / name, (when, when))
+    assert "compiled, cached" == wasm.Graphviz(folder, 1024).origin
+    assert sorted(
+        [compiled.name, "graphviz-0000recent.cwasm", ".graphviz-y.cwasm.def.tmp", "notes.txt"]
+    ) == sorted(p.name for p in folder.iterdir())
