@@ -142,8 +142,8 @@ def report(size: int, folder: Path, results: dict[str, dict[str, Any]]) -> list[
     files = [folder / "dataset.yaml", *sorted((folder / "snapshots").glob("*.yaml"))]
     data = sum(p.stat().st_size for p in files)
     snaps = ", ".join(_mb(p.stat().st_size) for p in files[1:])
-    scan = results["scan"]["median"]
-    naive = results["naive"]["median"]
+    scan = results.get("scan", {}).get("median")
+    naive = results.get("naive", {}).get("median")
     facts = results.get("diff", {}).get("facts", {})
     lines = [
         f"### {size:,} people",
@@ -159,8 +159,10 @@ def report(size: int, folder: Path, results: dict[str, dict[str, Any]]) -> list[
         if r is None:
             continue
         m = r["median"]
+        x_scan = f"{m / scan:.2f}" if scan else "n/a"  # the baseline was skipped
+        x_naive = f"{m / naive:.3f}" if naive else "n/a"
         lines.append(
-            f"| {label} | {_seconds(m)} | {m / scan:.2f} | {m / naive:.3f} | "
+            f"| {label} | {_seconds(m)} | {x_scan} | {x_naive} | "
             f"{_mb(r['peak_bytes'])} | {r['peak_bytes'] / data:.1f} |"
         )
     lines.append("")
@@ -176,12 +178,14 @@ def targets(all_results: dict[int, tuple[Path, dict[str, dict[str, Any]]]]) -> l
 
     if 100_000 in all_results:
         _, r = all_results[100_000]
-        load, naive, scan = r["load"]["median"], r["naive"]["median"], r["scan"]["median"]
-        row(
-            "100k: load + validate ≤ 0.5 x naive load", f"{load / naive:.3f} x", load / naive <= 0.5
-        )
-        row("100k: load + validate ≤ 3 x event scan", f"{load / scan:.2f} x", load / scan <= 3)
-        if "diff" in r:
+        median = {kind: r[kind]["median"] for kind in ("load", "naive", "scan") if kind in r}
+        load, naive, scan = (median.get(k) for k in ("load", "naive", "scan"))
+        if load and naive:
+            ratio = load / naive
+            row("100k: load + validate ≤ 0.5 x naive load", f"{ratio:.3f} x", ratio <= 0.5)
+        if load and scan:
+            row("100k: load + validate ≤ 3 x event scan", f"{load / scan:.2f} x", load / scan <= 3)
+        if "diff" in r and naive:
             d = r["diff"]["median"]
             row("100k: diff ≤ 0.1 x naive load", f"{d / naive:.4f} x", d / naive <= 0.1)
             if "deepdiff" in r:
@@ -224,11 +228,21 @@ def main(argv: list[str] | None = None) -> None:
 
     out = ["## Results", "", *machine(), ""]
     everything: dict[int, tuple[Path, dict[str, dict[str, Any]]]] = {}
+
+    def save() -> None:
+        """The raw results so far, so that a crash or a Ctrl-C loses nothing measured."""
+        if args.json is not None:
+            raw = {str(size): results for size, (_, results) in everything.items()}
+            tmp = args.json.with_name(args.json.name + ".tmp")
+            tmp.write_text(json.dumps(raw, indent=2))
+            tmp.replace(args.json)
+
     for size in sizes:
         _say(f"--- {size:,} people: generating (cached after the first run)")
         folder = prepare(size, args.data)
         repeat = args.repeat or DEFAULT_REPEAT.get(size, 3)
         results: dict[str, dict[str, Any]] = {}
+        everything[size] = (folder, results)
         for kind in LABELS:
             if kind in skip:
                 continue
@@ -236,13 +250,10 @@ def main(argv: list[str] | None = None) -> None:
             results[kind] = measure(kind, folder, repeat)
             r = results[kind]
             _say(f"      median {_seconds(r['median'])}, peak {_mb(r['peak_bytes'])} {r['facts']}")
-        everything[size] = (folder, results)
+            save()
         out.extend(report(size, folder, results))
     out.extend(targets(everything))
     print("\n".join(out))
-    if args.json is not None:
-        raw = {str(size): results for size, (_, results) in everything.items()}
-        args.json.write_text(json.dumps(raw, indent=2))
 
 
 if __name__ == "__main__":

@@ -381,6 +381,14 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "org"
 
 
+def _start_engine(fmt: str) -> None:
+    """Start the WebAssembly engine, if this chart needs it, while the dataset loads."""
+    from .engine import start
+
+    if fmt in CHARTS or fmt == "graphviz-json":
+        start("json" if fmt == "graphviz-json" else fmt)
+
+
 def _chart_bytes(graph: Any, fmt: str) -> bytes:
     """A chart in ``fmt``; ``graphviz-json`` is Graphviz's own layout JSON."""
     from .engine import render_dot
@@ -429,6 +437,7 @@ def diff_command(
     from .report import diff_json, diff_markdown, diff_text
 
     fmt = _pick_format(fmt, output, (*REPORTS, *CHARTS, "graphviz-json"), "text")
+    _start_engine(fmt)
     tl = ctx.timeline()
     d = tl.diff(before, after)
     latest = tl.snapshots[-1].date
@@ -497,6 +506,7 @@ def render(
     the asked DATE in the file name.
     """
     fmt = _pick_format(fmt, output, RENDER_FORMATS, "svg", strict=True)
+    _start_engine(fmt)
     tl = ctx.timeline()
     snap = tl.at(date)
     past = _past_the_last(tl, date, snap)

@@ -11,7 +11,14 @@ from collections.abc import Iterable
 
 from attrs import frozen
 
-__all__ = ["DateError", "OrgDataError", "OrgdiffError", "Problem", "UnknownIdError"]
+__all__ = [
+    "DateError",
+    "OrgDataError",
+    "OrgdiffError",
+    "Problem",
+    "SettingError",
+    "UnknownIdError",
+]
 
 
 class OrgdiffError(Exception):
@@ -82,3 +89,17 @@ class UnknownIdError(OrgdiffError, KeyError):
 
     def __str__(self) -> str:
         return self.message
+
+
+class SettingError(OrgdiffError, ValueError):
+    """An environment variable set to a value orgdiff does not take.
+
+    Settings are read when they are used, never at import, so a bad value fails
+    the command that needs it with this message, not every ``import orgdiff``.
+    """
+
+    def __init__(self, name: str, value: str, accepted: str) -> None:
+        self.name = name
+        self.value = value
+        self.accepted = accepted
+        super().__init__(f"{name}={value!r} is not a value it takes; it takes {accepted}")

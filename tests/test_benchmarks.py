@@ -8,6 +8,7 @@ one-command runner produces its report.
 from __future__ import annotations
 
 import collections
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -97,3 +98,92 @@ def test_runner_prints_its_report(tmp_path: Path) -> None:
         assert row in report
     assert "DeepDiff" not in report  # skipped as asked
     assert "- CPU:" in report and "- Python 3." in report
+
+
+def test_runner_reports_what_was_measured_when_a_baseline_is_skipped(tmp_path: Path) -> None:
+    """`--skip naive,scan` leaves out the baselines: the report shows n/a in their
+    columns instead of crashing, and the JSON results hold every measurement."""
+    raw = tmp_path / "results.json"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "benchmarks.run",
+            "--sizes",
+            "1k",
+            "--repeat",
+            "1",
+            "--skip",
+            "scan,naive,naive-nogc,deepdiff,dot",
+            "--data",
+            str(tmp_path),
+            "--json",
+            str(raw),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (0, "") == (done.returncode, done.stderr.count("Traceback") * "traceback")
+    rows = [line for line in done.stdout.splitlines() if line.startswith("| **orgdiff")]
+    assert 2 == len(rows)
+    assert all(" | n/a | n/a | " in row for row in rows)
+    assert ["diff", "load"] == sorted(json.loads(raw.read_text())["1000"])
+
+
+def test_render_benchmark_prints_its_report(tmp_path: Path) -> None:
+    """The render benchmark of benchmarks/README.md, on the bundled dataset, once:
+    a first and a second call in new processes, the baseline, the chart's size."""
+    raw = tmp_path / "render.json"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "benchmarks.render",
+            "--sizes",
+            "meta-ai",
+            "--engines",
+            "wasm",
+            "--modes",
+            "default",
+            "--json",
+            str(raw),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert 0 == done.returncode, done.stderr
+    assert "### Meta AI (2025-09)" in done.stdout
+    result = json.loads(raw.read_text())["meta-ai"]
+    chart = result["charts"]["wasm/default"]
+    assert [0, 0] == [chart["first"][0]["status"], chart["second"][0]["status"]]
+    people = len(orgdiff.load(ROOT / "orgs" / "meta-ai").at("2025-09").people)
+    assert chart["facts"]["boxes"] >= people  # every person is a box (units may be too)
+    assert chart["facts"]["width_pt"] > 0 and chart["facts"]["height_pt"] > 0
+    assert "Meta AI: second render in a new process ≤ 2 x `orgdiff snapshots`" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("svg", "facts"),
+    [
+        (
+            '<?xml version="1.0"?>\n<svg width="2104pt" height="406pt" viewBox="0 0 2104 406">'
+            '<g id="node1" class="node"></g><g class="node person"></g></svg>',
+            {"width_pt": 2104.0, "height_pt": 406.0, "boxes": 2},
+        ),
+        (
+            '<svg xmlns="http://www.w3.org/2000/svg" width="400px" height="200px"></svg>',
+            {"width_pt": 300.0, "height_pt": 150.0, "boxes": 0},
+        ),
+    ],
+)
+def test_chart_size_is_read_in_points(svg: str, facts: dict[str, float], tmp_path: Path) -> None:
+    from benchmarks.render import chart_facts
+
+    path = tmp_path / "c.svg"
+    path.write_text(svg)
+    got = chart_facts(path)
+    assert facts == {k: got[k] for k in facts}

@@ -272,3 +272,142 @@ def test_no_page_has_console_errors(server: str, page: Page, name: str) -> None:
     if name in ("gallery.html", "tutorial.html", "data-format.html"):
         _screenshot(tab, name.removesuffix(".html"))
     assert [] == page.problems
+
+
+# --- text inside its box, in the fonts the browser really has ------------------------
+
+#: For every node (and cluster) of every chart: the bounding box (getBBox, in the
+#: node's own user units, as the browser's fonts really lay the text out) of each
+#: <text>, and the union of the boxes of the shapes beside it.
+MEASURE = """
+charts => charts.map((svg, chart) => {
+  const shapes = 'polygon, ellipse, path, rect, polyline';
+  const out = [];
+  for (const g of svg.querySelectorAll('g.node, g.cluster')) {
+    const boxes = [...g.querySelectorAll(shapes)]
+      .filter(s => !s.closest('text'))
+      .map(s => s.getBBox())
+      .filter(b => b.width > 0 && b.height > 0);
+    const texts = [...g.querySelectorAll('text')].filter(t => t.textContent.trim());
+    if (!boxes.length || !texts.length) continue;
+    const shape = {
+      x0: Math.min(...boxes.map(b => b.x)), y0: Math.min(...boxes.map(b => b.y)),
+      x1: Math.max(...boxes.map(b => b.x + b.width)),
+      y1: Math.max(...boxes.map(b => b.y + b.height)),
+    };
+    const title = g.querySelector(':scope > title');
+    for (const t of texts) {
+      const b = t.getBBox();
+      out.push({
+        chart, kind: g.classList.contains('cluster') ? 'cluster' : 'node',
+        id: g.id, name: title ? title.textContent : '', text: t.textContent,
+        font: getComputedStyle(t).fontFamily,
+        text_box: {x0: b.x, y0: b.y, x1: b.x + b.width, y1: b.y + b.height},
+        shape,
+      });
+    }
+  }
+  return out;
+})
+"""
+#: How far (in user units, 1 pt at 100% zoom) text may reach past its shape's box:
+#: anti-aliasing, no more.
+SLACK = 0.5
+CHART_PAGES = [
+    "index.html",
+    "quickstart.html",
+    "meta-ai-timeline.html",
+    "gallery.html",
+    "tutorial.html",
+]
+
+
+def _overflow(m: dict[str, Any]) -> dict[str, float]:
+    """How far each side of the text's box lies outside the shape's box (> 0: outside)."""
+    t, s = m["text_box"], m["shape"]
+    sides = {
+        "left": s["x0"] - t["x0"],
+        "right": t["x1"] - s["x1"],
+        "top": s["y0"] - t["y0"],
+        "bottom": t["y1"] - s["y1"],
+    }
+    return {side: round(d, 1) for side, d in sides.items() if d > SLACK}
+
+
+@needs_chromium
+@pytest.mark.parametrize("theme", ["light", "dark"])
+@pytest.mark.parametrize("name", CHART_PAGES)
+def test_every_text_of_every_chart_lies_inside_its_box(
+    server: str, browser: Any, name: str, theme: str
+) -> None:
+    """In Chromium, with the fonts it really has, each node's (and unit box's) text
+    lies within the bounding box of its shape, in furo's light and dark themes.
+    Every chart is saved as a screenshot; a failure lists every text that overflows."""
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, color_scheme="dark" if theme == "dark" else "light"
+    )
+    context.add_init_script(f"localStorage.setItem('theme', '{theme}')")
+    try:
+        tab = context.new_page()
+        tab.goto(urljoin(server, name), wait_until="load")
+        assert theme == tab.evaluate("document.body.dataset.theme")
+        # Folded charts are not laid out (getBBox of a hidden element is empty): open them.
+        tab.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+        tab.evaluate("document.fonts.ready.then(() => true)")
+        charts = tab.locator(".orgdiff-svg > svg")
+        count = charts.count()
+        if name in ("meta-ai-timeline.html", "gallery.html"):
+            assert count > 5, name
+        measured = tab.eval_on_selector_all(".orgdiff-svg > svg", MEASURE)
+        stem = name.removesuffix(".html")
+        # Whole charts in the screenshots, not the part their scroll box shows.
+        tab.add_style_tag(content=".orgdiff-svg { overflow: visible !important; }")
+        for i in range(count):
+            chart = charts.nth(i)
+            chart.scroll_into_view_if_needed()
+            _screenshot(chart, f"chart-{stem}-{i:02d}-{theme}")
+    finally:
+        context.close()
+    texts = [m for chart in measured for m in chart]
+    assert count == 0 or texts, name  # charts have text to check
+    failures = [
+        f"{name} chart {m['chart']} {m['kind']} {m['name'] or m['id']!r}: "
+        f"text {m['text']!r} ({m['font']}) overflows {_overflow(m)}"
+        for m in texts
+        if _overflow(m)
+    ]
+    assert [] == failures, "\n".join(failures)
+
+
+FIT_CHECK_PAGE = """<!doctype html><html><body><div class="orgdiff-svg">
+<svg xmlns="http://www.w3.org/2000/svg" width="400pt" height="120pt" viewBox="0 0 400 120">
+<g id="graph0" class="graph" transform="translate(4 116)">
+<g id="node1" class="node"><title>fits</title>
+<polygon points="0,-10 120,-10 120,-40 0,-40 0,-10"/>
+<text text-anchor="middle" x="60" y="-21" font-family="sans-serif" font-size="12">Short</text></g>
+<g id="node2" class="node"><title>too-wide</title>
+<polygon points="140,-10 220,-10 220,-40 140,-40 140,-10"/>
+<text text-anchor="start" x="145" y="-21" font-family="sans-serif" font-size="12">A long title that runs out</text></g>
+<g id="node3" class="node"><title>too-tall</title>
+<ellipse cx="300" cy="-25" rx="60" ry="5"/>
+<text text-anchor="middle" x="300" y="-21" font-family="sans-serif" font-size="12">Tall</text></g>
+<g id="clust1" class="cluster"><title>cluster_unit</title>
+<polygon points="0,-60 110,-60 110,-100 0,-100 0,-60"/>
+<text text-anchor="middle" x="55" y="-85" font-family="sans-serif" font-size="12">Unit</text></g>
+</g></svg></div></body></html>"""
+
+
+@needs_chromium
+def test_the_text_check_sees_text_that_runs_out_of_its_box(page: Page) -> None:
+    """The measure above on a chart made to fail: a title wider than its box runs out
+    to the right, text taller than a flat ellipse at the top and bottom; text that
+    fits, in a node or a unit's box, does not."""
+    page.tab.set_content(FIT_CHECK_PAGE)
+    (measured,) = page.tab.eval_on_selector_all(".orgdiff-svg > svg", MEASURE)
+    sides = {m["name"]: sorted(_overflow(m)) for m in measured}
+    assert {
+        "fits": [],
+        "too-wide": ["right"],
+        "too-tall": ["bottom", "top"],
+        "cluster_unit": [],
+    } == sides
