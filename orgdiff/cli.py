@@ -26,6 +26,40 @@ DATASET_NAME = "dataset.yaml"
 FORMAT_TEXT_JSON = click.Choice(["text", "json"], case_sensitive=False)
 
 
+def _colour_option(func: F) -> F:
+    return click.option(
+        "--color/--no-color",
+        "color",
+        default=None,
+        help="Colour the output (default: only on a terminal, and never when NO_COLOR is set).",
+    )(func)
+
+
+def _use_colour(flag: bool | None) -> bool:
+    """The one place that decides on colour: the flag if given, else a terminal
+    on standard output and no ``NO_COLOR`` in the environment (https://no-color.org)."""
+    if flag is not None:
+        return flag
+    if os.environ.get("NO_COLOR"):
+        return False
+    isatty = getattr(sys.stdout, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def _echo_text(text: str, colour: bool) -> None:
+    """Print a report as is: click would strip the colours it was asked for when piped."""
+    click.echo(text, nl=False, color=colour)
+
+
+def _width() -> int:
+    """The terminal's width (``$COLUMNS`` first); 100 when not a terminal."""
+    import shutil
+
+    from .report import DEFAULT_WIDTH
+
+    return shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns
+
+
 def _fail(message: str) -> None:
     click.echo(message, err=True)
     raise SystemExit(2)
@@ -113,19 +147,55 @@ def cli(ctx: click.Context, org: str | None) -> None:
 
 @cli.command()
 @click.argument("path", required=False, metavar="[PATH]")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "github"], case_sensitive=False),
+    default="text",
+    show_default=True,
+    help="text: FILE:LINE:COL: PATH: MESSAGE lines; json: the problems as objects; "
+    "github: GitHub Actions annotations.",
+)
 @pass_ctx
 @_reports_errors
-def validate(ctx: _Context, path: str | None) -> None:
+def validate(ctx: _Context, path: str | None, fmt: str) -> None:
     """Check a dataset and report every problem.
 
     PATH is a dataset folder (default: --org or the default dataset). Prints one
     line per problem as FILE:LINE:COL: PATH: MESSAGE and exits with status 2 if
-    there is any.
+    there is any. --format json prints {"dataset", "valid", "problems"}, each
+    problem with file, line, column, path and message; --format github prints
+    one ::error annotation per problem, for a GitHub Actions log. Every format
+    exits with status 2 on a problem.
     """
     from .load import _display, default_dataset, load
 
     target = path if path is not None else ctx.org
     folder = target if target is not None else str(default_dataset())
+    fmt = fmt.lower()
+    if fmt != "text":
+        from .errors import github_annotation, problem_json
+
+        try:
+            load(folder)
+        except OrgDataError as exc:
+            problems = exc.problems
+        else:
+            problems = []
+        if fmt == "json":
+            data = {
+                "dataset": _display(__import__("pathlib").Path(folder)),
+                "valid": not problems,
+                "problems": [problem_json(p) for p in problems],
+            }
+            click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        else:
+            for p in problems:
+                click.echo(github_annotation(p))
+        if problems:
+            raise SystemExit(2)
+        if fmt == "json":
+            return
     tl = load(folder)
     people = {pid for snap in tl.snapshots for pid in snap.people}
     units = {uid for snap in tl.snapshots for uid in snap.units}
@@ -252,6 +322,7 @@ def _emit(data: bytes, output: str | None, default_name: str, org_folder: str | 
     "-o", "--output", metavar="FILE", help="Where to write a chart ('-': standard output)."
 )
 @_chart_options
+@_colour_option
 @pass_ctx
 @_reports_errors
 def diff_command(
@@ -263,6 +334,7 @@ def diff_command(
     focus: str | None,
     depth: int | None,
     units_only: bool,
+    color: bool | None,
 ) -> None:
     """What changed between the org at BEFORE and at AFTER.
 
@@ -271,12 +343,17 @@ def diff_command(
     (splits, merges, dissolutions) is followed through every snapshot in between.
     With --format svg, png, pdf or dot, draws both dates in one chart instead
     (added green, removed red, changed amber) and writes it to a file.
+    --focus, --depth and --units-only narrow the reports as they narrow charts.
     """
     from .report import diff_json, diff_markdown, diff_text
 
     tl = ctx.timeline()
     d = tl.diff(before, after)
     fmt = fmt.lower()
+    if focus is not None:
+        from .scope import check_focus
+
+        check_focus(d, focus)  # a unit of either date, else one line with a did-you-mean
     if fmt in CHARTS:
         from .render import render
 
@@ -284,12 +361,24 @@ def diff_command(
         graph = render(d, focus=focus, depth=depth, units_only=units_only, title=title)
         name = f"{_slug(ctx.org_slug(tl))}-{before}-{after}.{fmt}"
         _emit(_chart_bytes(graph, fmt), output, name, ctx.folder())
-    elif fmt == "json":
-        click.echo(json.dumps(diff_json(d), ensure_ascii=False, indent=2))
-    elif fmt == "markdown":
-        click.echo(diff_markdown(d, org=tl.name, sources=tl.sources), nl=False)
     else:
-        click.echo(diff_text(d, org=tl.name), nl=False)
+        from .scope import describe_scope, narrow
+
+        d = narrow(d, focus=focus, depth=depth, units_only=units_only)
+        scope = describe_scope(focus=focus, depth=depth, units_only=units_only)
+        if fmt == "json":
+            wanted = {"focus": focus, "depth": depth, "units_only": units_only}
+            data = diff_json(d, scope=wanted if scope is not None else None)
+            click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        elif fmt == "markdown":
+            text = diff_markdown(d, org=tl.name, sources=tl.sources, scope=scope)
+            click.echo(text, nl=False)
+        else:
+            colour = _use_colour(color)
+            text = diff_text(
+                d, org=tl.name, sources=tl.sources, width=_width(), colour=colour, scope=scope
+            )
+            _echo_text(text, colour)
 
 
 @cli.command()
@@ -339,11 +428,12 @@ def render(
 @click.option("--since", metavar="DATE", help="Start at the snapshot in effect at DATE.")
 @click.option("--until", metavar="DATE", help="End at the snapshot in effect at DATE.")
 @click.option("--format", "fmt", type=FORMAT_TEXT_JSON, default="text", show_default=True)
+@_colour_option
 @pass_ctx
 @_reports_errors
-def log(ctx: _Context, since: str | None, until: str | None, fmt: str) -> None:
+def log(ctx: _Context, since: str | None, until: str | None, fmt: str, color: bool | None) -> None:
     """Every change between consecutive snapshots, newest first, like git log."""
-    from .report import diff_json, log_text
+    from .report import diff_json, first_snapshot_json, log_text
 
     tl = ctx.timeline()
     diffs = tl.log(since=since, until=until)
@@ -352,18 +442,30 @@ def log(ctx: _Context, since: str | None, until: str | None, fmt: str) -> None:
         until is None or tl.at(until).date >= first.date
     )
     if fmt == "json":
-        click.echo(json.dumps([diff_json(d) for d in diffs], ensure_ascii=False, indent=2))
+        rows = [diff_json(d) for d in diffs]
+        if shows_first:
+            rows.append(first_snapshot_json(first))
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
     else:
-        click.echo(log_text(diffs, first if shows_first else None), nl=False)
+        colour = _use_colour(color)
+        _echo_text(log_text(diffs, first if shows_first else None, colour=colour), colour)
 
 
 @cli.command()
 @click.argument("entity_id", metavar="ID")
 @click.option("--format", "fmt", type=FORMAT_TEXT_JSON, default="text", show_default=True)
+@click.option(
+    "-v", "--verbose", is_flag=True, help="Also list snapshots that only updated the evidence."
+)
+@_colour_option
 @pass_ctx
 @_reports_errors
-def history(ctx: _Context, entity_id: str, fmt: str) -> None:
-    """How one unit or person (by id) changed, snapshot by snapshot."""
+def history(ctx: _Context, entity_id: str, fmt: str, verbose: bool, color: bool | None) -> None:
+    """How one unit or person (by id) changed, snapshot by snapshot.
+
+    Snapshots that only updated the sources, confidence or note about it are
+    counted in one closing line; --verbose lists them (JSON always has them).
+    """
     from .report import change_json, history_text
 
     tl = ctx.timeline()
@@ -381,7 +483,9 @@ def history(ctx: _Context, entity_id: str, fmt: str) -> None:
         ]
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
     else:
-        click.echo(history_text(entity_id, entries, tl.snapshots), nl=False)
+        colour = _use_colour(color)
+        text = history_text(entity_id, entries, tl.snapshots, verbose=verbose, colour=colour)
+        _echo_text(text, colour)
 
 
 def _utf8_streams() -> None:

@@ -124,6 +124,8 @@ class Event:
     ids: tuple[str, ...]
     sources: tuple[str, ...] = ()
     confidence: Confidence = Confidence.CONFIRMED
+    # The changes the event tells, in the diff's order (not part of equality).
+    changes: tuple[Change, ...] = field(default=(), eq=False, repr=False)
 
 
 @frozen

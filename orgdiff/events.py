@@ -63,7 +63,10 @@ def group(d: Diff) -> Iterator[Event]:
         ids: dict[str, None] = {}
         for c in changes:
             ids.setdefault(c.id, None)
-        return Event(kind, text, tuple(ids), _sources(changes), _confidence(changes))
+        ordered = tuple(sorted(changes, key=lambda c: c.sort_key()))
+        return Event(
+            kind, text, tuple(ids), _sources(changes), _confidence(changes), changes=ordered
+        )
 
     by_kind: dict[ChangeKind, list[Change]] = {}
     for c in d.changes:

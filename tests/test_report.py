@@ -22,11 +22,21 @@ BLESS = os.environ.get("ORGDIFF_BLESS") == "1"
 TL = orgdiff.load(EXAMPLE)
 
 CASES = {
-    "example-2022-2023.txt": lambda: diff_text(TL.diff("2022", "2023"), org=TL.name),
-    "example-2023-2024.txt": lambda: diff_text(TL.diff("2023", "2024"), org=TL.name),
-    "example-2024-2025.txt": lambda: diff_text(TL.diff("2024", "2025"), org=TL.name),
-    "example-2022-2025.txt": lambda: diff_text(TL.diff("2022", "2025"), org=TL.name),
-    "example-2025-2022.txt": lambda: diff_text(TL.diff("2025", "2022"), org=TL.name),
+    "example-2022-2023.txt": lambda: diff_text(
+        TL.diff("2022", "2023"), org=TL.name, sources=TL.sources
+    ),
+    "example-2023-2024.txt": lambda: diff_text(
+        TL.diff("2023", "2024"), org=TL.name, sources=TL.sources
+    ),
+    "example-2024-2025.txt": lambda: diff_text(
+        TL.diff("2024", "2025"), org=TL.name, sources=TL.sources
+    ),
+    "example-2022-2025.txt": lambda: diff_text(
+        TL.diff("2022", "2025"), org=TL.name, sources=TL.sources
+    ),
+    "example-2025-2022.txt": lambda: diff_text(
+        TL.diff("2025", "2022"), org=TL.name, sources=TL.sources
+    ),
     "example-2023-2024.md": lambda: diff_markdown(
         TL.diff("2023", "2024"), org=TL.name, sources=TL.sources
     ),
