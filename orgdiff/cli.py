@@ -338,9 +338,10 @@ def diff_command(
 ) -> None:
     """What changed between the org at BEFORE and at AFTER.
 
-    Changes are grouped into events ("GenAI split into AI Products and AGI
-    Foundations"), each with its sources, then listed one by one. Lineage
-    (splits, merges, dissolutions) is followed through every snapshot in between.
+    The events that group several changes come first ("GenAI split into AI
+    Products and AGI Foundations"), then every change once, in words; sources
+    are cited by number and listed at the end. Lineage (splits, merges,
+    dissolutions) is followed through every snapshot in between.
     With --format svg, png, pdf or dot, draws both dates in one chart instead
     (added green, removed red, changed amber) and writes it to a file.
     --focus, --depth and --units-only narrow the reports as they narrow charts.

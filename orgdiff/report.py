@@ -260,7 +260,8 @@ def diff_markdown(
     lines.append(f"*{_md_escape(d.after.event)}*")
     lines.append("")
     if scope is not None:
-        lines.append(f"Filtered: {_md_escape(scope)}.")
+        # Our own words around a known unit id (kebab-case): its backticks are code.
+        lines.append(f"Filtered: {scope}.")
         lines.append("")
     if not d.changes:
         lines.append("No changes.")

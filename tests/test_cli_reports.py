@@ -154,7 +154,7 @@ def test_focus_narrows_every_report_and_says_so() -> None:
     assert "  filtered: only `autonomy` and below\n" in text
     assert "platform:" not in text
     markdown = orgdiff(*args, "--format", "markdown").stdout
-    assert "Filtered: only \\`autonomy\\` and below.\n" in markdown
+    assert "Filtered: only `autonomy` and below.\n" in markdown
     assert "`platform`" not in markdown
 
 
