@@ -52,11 +52,17 @@ def _echo_text(text: str, colour: bool) -> None:
 
 
 def _width() -> int:
-    """The terminal's width (``$COLUMNS`` first); 100 when not a terminal."""
+    """``$COLUMNS`` if set, else the terminal's width, else 100 (not a terminal)."""
     import shutil
 
     from .report import DEFAULT_WIDTH
 
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    isatty = getattr(sys.stdout, "isatty", None)
+    if isatty is None or not isatty():
+        return DEFAULT_WIDTH
     return shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns
 
 

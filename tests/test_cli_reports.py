@@ -7,12 +7,15 @@ on a terminal only, and `validate --format json|github`.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import pty
 import shutil
+import struct
 import subprocess
 import sys
+import termios
 from pathlib import Path
 
 import pytest
@@ -45,11 +48,13 @@ def orgdiff(
     )
 
 
-def on_a_terminal(*args: str, env: dict[str, str] | None = None) -> str:
-    """`python -m orgdiff ARGS` with standard output a pseudo-terminal; what it printed."""
+def on_a_terminal(*args: str, env: dict[str, str] | None = None, columns: int = 200) -> str:
+    """`python -m orgdiff ARGS` with standard output a pseudo-terminal of ``columns``
+    columns; what it printed."""
     full = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "COLUMNS")}
     full.update(env or {})
     leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 50, columns, 0, 0))
     try:
         proc = subprocess.Popen(
             [sys.executable, "-m", "orgdiff", *args],
@@ -105,6 +110,19 @@ def test_diff_text_wraps_to_the_terminal_width_and_never_breaks_a_word() -> None
     assert [] == too_long
     assert 60 < max(len(line) for line in wide.stdout.splitlines())
     assert narrow.stdout.split() == wide.stdout.split()
+
+
+def test_diff_text_takes_the_terminal_width_and_100_columns_when_piped() -> None:
+    """On a 70-column terminal the longest wrappable line is within 70 columns;
+    piped, within 100 and using them."""
+    args = ("--org", str(ROOT / "orgs" / "meta-ai"), "diff", "2025-06", "2025-09", "--no-color")
+
+    def longest(text: str) -> int:
+        # Of the lines that could have been broken (a kind and a long id cannot).
+        return max(len(line) for line in text.splitlines() if len(line.split()) >= 3)
+
+    assert 60 < longest(on_a_terminal(*args, columns=70)) <= 70
+    assert 90 < longest(orgdiff(*args).stdout) <= 100
 
 
 def test_diff_text_cites_each_source_by_number_and_lists_it_once() -> None:
