@@ -455,7 +455,8 @@ def log(ctx: _Context, since: str | None, until: str | None, fmt: str, color: bo
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
     else:
         colour = _use_colour(color)
-        _echo_text(log_text(diffs, first if shows_first else None, colour=colour), colour)
+        text = log_text(diffs, first if shows_first else None, colour=colour, width=_width())
+        _echo_text(text, colour)
 
 
 @cli.command()

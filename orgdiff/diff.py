@@ -119,7 +119,10 @@ class Change:
 class Event:
     """A statement a reader recognises, grouping changes, with its sources."""
 
-    kind: str  # split, merge, dissolution, creation, rename, move, lead, manager, join, leave, transfer, title, relation
+    # split, merge, succession, dissolution, creation, rename, move, lead, unit (several
+    # of one unit's: renamed, moved, new lead), join, leave, transfer, title, manager,
+    # person (several of one person's: moved, retitled, new manager), relation
+    kind: str
     text: str
     ids: tuple[str, ...]
     sources: tuple[str, ...] = ()

@@ -8,7 +8,7 @@ Each event cites the sources of the changes it groups.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from .model import Confidence
@@ -141,26 +141,46 @@ def group(d: Diff) -> Iterator[Event]:
         lead = f", led by {person_name(unit.lead)}" if unit.lead else ""
         yield event("creation", f"{unit.name} created{where}{origin}{lead}", [c])
 
-    for c in by_kind.get(ChangeKind.UNIT_RENAMED, []):
-        yield event("rename", f"{c.before} renamed {c.after}", [c])
+    # A unit that goes on: renamed, moved, given a new lead; several at once are one event.
+    unit_changes: dict[str, list[Change]] = {}
+    for kind in (ChangeKind.UNIT_RENAMED, ChangeKind.UNIT_MOVED, ChangeKind.UNIT_LEAD_CHANGED):
+        for c in by_kind.get(kind, []):
+            unit_changes.setdefault(c.id, []).append(c)
 
-    for c in by_kind.get(ChangeKind.UNIT_MOVED, []):
-        name = unit_name(c.id, later=True)
-        yield event(
-            "move",
-            f"{name} moved from {unit_name(c.before, later=False)} to {unit_name(c.after, later=True)}",
-            [c],
-        )
-
-    for c in by_kind.get(ChangeKind.UNIT_LEAD_CHANGED, []):
-        name = unit_name(c.id, later=True)
+    def lead_clause(c: Change) -> str:
         if c.after is None:
-            text = f"{name} no longer has a known lead (was {person_name(c.before)})"
+            return f"no longer has a known lead (was {person_name(c.before)})"
+        was = f" (was {person_name(c.before)})" if c.before is not None else ""
+        return f"now led by {person_name(c.after)}{was}"
+
+    for uid, changes in unit_changes.items():
+        name = unit_name(uid, later=True)
+        clauses = []
+        for c in changes:
+            if c.kind is ChangeKind.UNIT_RENAMED:
+                clauses.append(f"{c.before} renamed {c.after}")
+            elif c.kind is ChangeKind.UNIT_MOVED:
+                where = (
+                    f"from {unit_name(c.before, later=False)} to {unit_name(c.after, later=True)}"
+                )
+                clauses.append(f"moved {where}" if clauses else f"{name} moved {where}")
+            else:  # the lead comes last: a clause of an event that names the unit before
+                clauses.append(lead_clause(c))
+        if len(changes) >= 2:
+            yield event("unit", join_names(clauses), changes)
+            continue
+        (c,) = changes
+        if c.kind is ChangeKind.UNIT_RENAMED:
+            yield event("rename", clauses[0], [c])
+        elif c.kind is ChangeKind.UNIT_MOVED:
+            yield event("move", clauses[0], [c])
+        elif c.after is None:
+            yield event("lead", f"{name} {lead_clause(c)}", [c])
         elif c.before is None:
-            text = f"{person_name(c.after)} now leads {name}"
+            yield event("lead", f"{person_name(c.after)} now leads {name}", [c])
         else:
             text = f"{person_name(c.after)} now leads {name} (was {person_name(c.before)})"
-        yield event("lead", text, [c])
+            yield event("lead", text, [c])
 
     person_changes: dict[str, list[Change]] = {}
     for kind in (
@@ -173,45 +193,34 @@ def group(d: Diff) -> Iterator[Event]:
         for c in by_kind.get(kind, []):
             person_changes.setdefault(c.id, []).append(c)
     for pid in sorted(person_changes):
-        for c in person_changes[pid]:
-            who = person_name(pid)
-            if c.kind is ChangeKind.PERSON_ADDED:
-                person = b.people[pid]
-                title = f" as {person.title}" if person.title else ""
-                # "now listed", not "joined": a dataset may start listing someone
-                # long after they arrived.
-                where = unit_name(person.unit, later=True)
-                yield event("join", f"{who} now listed in {where}{title}", [c])
-            elif c.kind is ChangeKind.PERSON_REMOVED:
-                yield event(
-                    "leave",
-                    f"{who} no longer listed (was in {unit_name(c.before, later=False)})",
-                    [c],
-                )
-            elif c.kind is ChangeKind.PERSON_MOVED:
-                yield event(
-                    "transfer",
-                    f"{who} moved from {unit_name(c.before, later=False)} to {unit_name(c.after, later=True)}",
-                    [c],
-                )
-            elif c.kind is ChangeKind.PERSON_RETITLED:
-                if c.after is None:
-                    text = f"{who} no longer has a known title (was {c.before})"
-                elif c.before is None:
-                    text = f"{who} is now {c.after}"
-                else:
-                    text = f"{who} is now {c.after} (was {c.before})"
-                yield event("title", text, [c])
-            elif c.kind is ChangeKind.PERSON_MANAGER_CHANGED:
-                if c.after is None:
-                    text = f"{who}'s manager is no longer known (was {person_name(c.before)})"
-                elif c.before is None:
-                    text = f"{who} now reports to {person_name(c.after)}"
-                else:
-                    text = (
-                        f"{who} now reports to {person_name(c.after)} (was {person_name(c.before)})"
-                    )
-                yield event("manager", text, [c])
+        changes = person_changes[pid]
+        who = person_name(pid)
+        if len(changes) >= 2:
+            # One person moved, retitled and given a new manager at once: one event.
+            told_all = join_names(_person_clause(c, unit_name, person_name) for c in changes)
+            yield event("person", f"{who} {told_all}", changes)
+            continue
+        (c,) = changes
+        if c.kind is ChangeKind.PERSON_ADDED:
+            person = b.people[pid]
+            title = f" as {person.title}" if person.title else ""
+            # "now listed", not "joined": a dataset may start listing someone
+            # long after they arrived.
+            where = unit_name(person.unit, later=True)
+            yield event("join", f"{who} now listed in {where}{title}", [c])
+        elif c.kind is ChangeKind.PERSON_REMOVED:
+            yield event(
+                "leave",
+                f"{who} no longer listed (was in {unit_name(c.before, later=False)})",
+                [c],
+            )
+        elif c.kind is ChangeKind.PERSON_MANAGER_CHANGED and c.after is None:
+            yield event(
+                "manager", f"{who}'s manager is no longer known (was {person_name(c.before)})", [c]
+            )
+        else:
+            text = f"{who} {_person_clause(c, unit_name, person_name)}"
+            yield event(_PERSON_EVENT[c.kind.value], text, [c])
 
     for kind, verb in (
         (ChangeKind.RELATION_ADDED, "now has"),
@@ -224,6 +233,36 @@ def group(d: Diff) -> Iterator[Event]:
                 f"{_end_name(a, b, source)} {verb} a `{rel_kind}` relation to {_end_name(a, b, target)}",
                 [c],
             )
+
+
+_PERSON_EVENT = {
+    "person-moved": "transfer",
+    "person-retitled": "title",
+    "person-manager-changed": "manager",
+}
+
+
+def _person_clause(
+    c: Change,
+    unit_name: Callable[..., str],
+    person_name: Callable[[str | None], str],
+) -> str:
+    """What happened to a person, without the subject: ``moved from A to B``."""
+    from .diff import ChangeKind
+
+    if c.kind is ChangeKind.PERSON_MOVED:
+        return f"moved from {unit_name(c.before, later=False)} to {unit_name(c.after, later=True)}"
+    if c.kind is ChangeKind.PERSON_RETITLED:
+        if c.after is None:
+            return f"no longer has a known title (was {c.before})"
+        if c.before is None:
+            return f"is now {c.after}"
+        return f"is now {c.after} (was {c.before})"
+    if c.after is None:
+        return f"no longer has a known manager (was {person_name(c.before)})"
+    if c.before is None:
+        return f"now reports to {person_name(c.after)}"
+    return f"now reports to {person_name(c.after)} (was {person_name(c.before)})"
 
 
 def _end_name(a: object, b: object, entity_id: str) -> str:

@@ -160,11 +160,23 @@ def grouped_events(d: Diff) -> list[Event]:
 
 
 def _change_words(d: Diff) -> dict[int, str]:
-    """Change (by identity) -> the words of the event that tells it alone."""
+    """Change (by identity) -> its words: those of the event that tells it alone;
+    for a change that an event groups with others, the words it would have alone
+    (a unit's addition or removal keeps its neutral "X (from Y)" / "X (into Y)")."""
+    import attrs
+
+    from .events import group
+
     out: dict[int, str] = {}
     for e in d.events:
         if len(e.changes) == 1 and len(e.ids) == 1:
             out[id(e.changes[0])] = e.text
+    for c in d.changes:
+        if id(c) in out or c.kind in (ChangeKind.UNIT_ADDED, ChangeKind.UNIT_REMOVED):
+            continue
+        alone = list(group(attrs.evolve(d, changes=(c,), events=())))
+        if len(alone) == 1:
+            out[id(c)] = alone[0].text
     return out
 
 
@@ -371,8 +383,16 @@ def first_snapshot_json(first: Snapshot) -> dict[str, Any]:
     }
 
 
-def log_text(diffs: Sequence[Diff], first: Snapshot | None = None, *, colour: bool = False) -> str:
-    """Every change between consecutive snapshots, newest first, like ``git log``."""
+def log_text(
+    diffs: Sequence[Diff],
+    first: Snapshot | None = None,
+    *,
+    colour: bool = False,
+    width: int | None = None,
+) -> str:
+    """Every change between consecutive snapshots, newest first, like ``git log``.
+
+    Events are wrapped to ``width`` columns when it is given."""
     lines: list[str] = []
     for d in diffs:
         lines.append(f"snapshot {d.date_after.isoformat()}  {d.after.event}")
@@ -380,7 +400,9 @@ def log_text(diffs: Sequence[Diff], first: Snapshot | None = None, *, colour: bo
             lines.append(f"sources: {', '.join(d.after.sources)}")
         lines.append("")
         for e in d.events:
-            lines += _paint([f"    {e.text}{_mark(e.confidence)}"], _event_colour(e), colour)
+            text = f"{e.text}{_mark(e.confidence)}"
+            wrapped = [f"    {text}"] if width is None else _wrap(text, width, "    ", "      ")
+            lines += _paint(wrapped, _event_colour(e), colour)
         if not d.events:
             lines.append("    (no structural change)")
         lines.append("")

@@ -139,7 +139,7 @@ def test_diff_text_cites_each_source_by_number_and_lists_it_once() -> None:
         "  [2] Acme reshuffles its robot teams, Robot Trade Weekly, 2024-06-05\n"
         "      https://example.com/press/acme-reshuffle\n"
         "\n"
-        "13 changes, 1 event\n"
+        "13 changes, 4 events\n"
     )
     assert max(len(line) for line in result.stdout.splitlines()) <= 100
 
@@ -318,7 +318,10 @@ def test_history_and_log_colour_on_a_terminal() -> None:
     assert f"{RED}    gone (into Robotics){RESET}" in out.splitlines()
     out = on_a_terminal("--org", str(EXAMPLE), "log")
     assert f"{RED}    Ben Okafor no longer listed (was in Autonomy){RESET}" in out.splitlines()
-    assert f"{YELLOW}    Autonomy renamed Robotics{RESET}" in out.splitlines()
+    assert (
+        f"{YELLOW}    Autonomy renamed Robotics and now led by Dara Novak (was Ben Okafor){RESET}"
+        in out.splitlines()
+    )
 
 
 @pytest.mark.parametrize("command", [["diff", "2023", "2024"], ["log"], ["history", "platform"]])
