@@ -373,17 +373,28 @@ def diff_command(
 
         d = narrow(d, focus=focus, depth=depth, units_only=units_only)
         scope = describe_scope(focus=focus, depth=depth, units_only=units_only)
+        # The snapshots between the two dates, in the diff's direction.
+        lo, hi = sorted((d.date_before, d.date_after))
+        between = [s for s in tl.snapshots if lo < s.date < hi]
+        if d.date_before > d.date_after:
+            between.reverse()
         if fmt == "json":
             wanted = {"focus": focus, "depth": depth, "units_only": units_only}
-            data = diff_json(d, scope=wanted if scope is not None else None)
+            data = diff_json(d, scope=wanted if scope is not None else None, between=between)
             click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         elif fmt == "markdown":
-            text = diff_markdown(d, org=tl.name, sources=tl.sources, scope=scope)
+            text = diff_markdown(d, org=tl.name, sources=tl.sources, scope=scope, between=between)
             click.echo(text, nl=False)
         else:
             colour = _use_colour(color)
             text = diff_text(
-                d, org=tl.name, sources=tl.sources, width=_width(), colour=colour, scope=scope
+                d,
+                org=tl.name,
+                sources=tl.sources,
+                width=_width(),
+                colour=colour,
+                scope=scope,
+                between=between,
             )
             _echo_text(text, colour)
 

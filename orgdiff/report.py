@@ -192,16 +192,23 @@ def diff_text(
     width: int = DEFAULT_WIDTH,
     colour: bool = False,
     scope: str | None = None,
+    between: Sequence[Snapshot] = (),
 ) -> str:
     """A report for a terminal, wrapped to ``width`` columns.
 
-    The heading with both snapshots' events; the events that group several
+    The heading with both snapshots' events (and those of the snapshots
+    ``between`` them, as the curator wrote them); the events that group several
     changes; every change once, each in words; the sources, numbered in order
     of first citation, that the ``[n]`` marks refer to. ``scope`` says how the
     diff was narrowed (``--focus``, ``--depth``, ``--units-only``).
     """
     lines = [_heading(d, org)]
     lines += _wrap(d.before.event, width, "  then: ", "        ")
+    if between:
+        lines.append("  in between:")
+        for snap in between:
+            first = f"    {snap.date.isoformat()}  "
+            lines += _wrap(snap.event, width, first, " " * len(first))
     lines += _wrap(d.after.event, width, "  now:  ", "        ")
     if scope is not None:
         lines += _wrap(f"filtered: {scope}", width, "  ", "    ")
@@ -265,12 +272,20 @@ def diff_markdown(
     org: str | None = None,
     sources: Mapping[str, Source] | None = None,
     scope: str | None = None,
+    between: Sequence[Snapshot] = (),
 ) -> str:
     """A Markdown section: the grouping events, a table of every change, and the
-    sources once, as footnotes (``[^1]``) that every statement points to."""
+    sources once, as footnotes (``[^1]``) that every statement points to.
+    ``between``: the snapshots in between, listed with their events."""
     lines = [f"## {_md_escape(_heading(d, org))}", ""]
     lines.append(f"*{_md_escape(d.after.event)}*")
     lines.append("")
+    if between:
+        lines.append("In between:")
+        lines.append("")
+        for snap in between:
+            lines.append(f"- {snap.date.isoformat()}: {_md_escape(snap.event)}")
+        lines.append("")
     if scope is not None:
         # Our own words around a known unit id (kebab-case): its backticks are code.
         lines.append(f"Filtered: {scope}.")
@@ -332,12 +347,19 @@ def change_json(c: Change) -> dict[str, Any]:
     return out
 
 
-def diff_json(d: Diff, *, scope: Mapping[str, Any] | None = None) -> dict[str, Any]:
+def diff_json(
+    d: Diff,
+    *,
+    scope: Mapping[str, Any] | None = None,
+    between: Sequence[Snapshot] | None = None,
+) -> dict[str, Any]:
     """``{"from", "to", "event_before", "event_after", "changes": [...], "events": [...]}``.
 
     Every event lists the changes it groups as indices into ``changes``. A
     narrowed diff (``--focus``, ``--depth``, ``--units-only``) carries
     ``"filter": {"focus", "depth", "units_only"}``; a whole diff has no ``filter``.
+    Given the snapshots ``between`` the two dates, ``"between"`` lists them as
+    ``{"date", "event", "sources"}``.
     """
     index = {id(c): i for i, c in enumerate(d.changes)}
     out: dict[str, Any] = {
@@ -358,6 +380,11 @@ def diff_json(d: Diff, *, scope: Mapping[str, Any] | None = None) -> dict[str, A
             for e in d.events
         ],
     }
+    if between is not None:
+        out["between"] = [
+            {"date": s.date.isoformat(), "event": s.event, "sources": list(s.sources)}
+            for s in between
+        ]
     if scope is not None:
         out["filter"] = dict(scope)
     return out

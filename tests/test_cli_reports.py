@@ -429,3 +429,44 @@ def test_pre_commit_hook_runs_validate() -> None:
         "pass_filenames": False,
         "files": r"(^|/)(dataset\.yaml|snapshots/[^/]+\.yaml)$",
     } == hook
+
+
+def test_a_diff_across_snapshots_names_those_in_between() -> None:
+    """The curated events of the snapshots between the two dates, in the diff's
+    direction, in text and JSON; none between adjacent snapshots."""
+    first, second = (
+        {
+            "date": "2023-03-01",
+            "event": "Research Lab moved under Engineering",
+            "sources": ["reorg-memo"],
+        },
+        {
+            "date": "2024-06-03",
+            "event": "Engineering split into Platform and Autonomy; Research Lab renamed Applied Research",
+            "sources": ["split-memo"],
+        },
+    )
+    forward = json.loads(
+        orgdiff("--org", str(EXAMPLE), "diff", "2022", "2025", "--format", "json").stdout
+    )
+    backward = json.loads(
+        orgdiff("--org", str(EXAMPLE), "diff", "2025", "2022", "--format", "json").stdout
+    )
+    adjacent = json.loads(
+        orgdiff("--org", str(EXAMPLE), "diff", "2023", "2024", "--format", "json").stdout
+    )
+    assert ([first, second], [second, first], []) == (
+        forward["between"],
+        backward["between"],
+        adjacent["between"],
+    )
+    text = orgdiff("--org", str(EXAMPLE), "diff", "2022", "2025").stdout
+    assert text.startswith(
+        "Acme Robotics: 2022-01-10 → 2025-02-14\n"
+        "  then: Acme Robotics founded with an engineering team and a research lab\n"
+        "  in between:\n"
+        "    2023-03-01  Research Lab moved under Engineering\n"
+        "    2024-06-03  Engineering split into Platform and Autonomy; Research Lab renamed Applied "
+        "Research\n"
+        "  now:  Platform merged back into Autonomy, renamed Robotics; Ben Okafor left\n\n"
+    )
