@@ -503,7 +503,15 @@ def history(ctx: _Context, entity_id: str, fmt: str, verbose: bool, color: bool 
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
     else:
         colour = _use_colour(color)
-        text = history_text(entity_id, entries, tl.snapshots, verbose=verbose, colour=colour)
+        text = history_text(
+            entity_id,
+            entries,
+            tl.snapshots,
+            verbose=verbose,
+            colour=colour,
+            sources=tl.sources,
+            width=_width(),
+        )
         _echo_text(text, colour)
 
 

@@ -150,6 +150,22 @@ def _source_text(key: str, sources: Mapping[str, Source] | None) -> tuple[str, s
     return ", ".join([src.title, *extra]), src.url or None
 
 
+def _source_list(cites: Citations, sources: Mapping[str, Source] | None, width: int) -> list[str]:
+    """The ``Sources`` section: each cited source once, by its number; URLs unbroken."""
+    if not cites.numbers:
+        return []
+    lines = ["", "Sources"]
+    number_width = len(str(len(cites.numbers))) + 2
+    for key, n in cites.numbers.items():
+        title, url = _source_text(key, sources)
+        first = f"  {f'[{n}]':<{number_width}} "
+        rest = " " * len(first)
+        lines += _wrap(title, width, first, rest)
+        if url:
+            lines.append(rest + url)
+    return lines
+
+
 def grouped_events(d: Diff) -> list[Event]:
     """The events that group two or more changes (splits, merges, dissolutions).
 
@@ -234,17 +250,7 @@ def diff_text(
         text = f"{c.id}: {what}{_mark(c.confidence)} {cites.cite(c.sources)}".rstrip()
         first = f"  {c.kind.value:<{kind_width}}  "
         lines += _paint(_wrap(text, width, first, indent), _colour_of(c.kind), colour)
-    if cites.numbers:
-        lines.append("")
-        lines.append("Sources")
-        number_width = len(str(len(cites.numbers))) + 2
-        for key, n in cites.numbers.items():
-            title, url = _source_text(key, sources)
-            first = f"  {f'[{n}]':<{number_width}} "
-            rest = " " * len(first)
-            lines += _wrap(title, width, first, rest)
-            if url:
-                lines.append(rest + url)
+    lines += _source_list(cites, sources, width)
     lines.append("")
     lines.append(f"{_plural(len(d.changes), 'change')}, {_plural(len(events), 'event')}")
     return "\n".join(lines) + "\n"
@@ -469,14 +475,18 @@ def history_text(
     *,
     verbose: bool = False,
     colour: bool = False,
+    sources: Mapping[str, Source] | None = None,
+    width: int = DEFAULT_WIDTH,
 ) -> str:
-    """One unit's or person's history, oldest first.
+    """One unit's or person's history, oldest first, wrapped to ``width`` columns.
 
-    Snapshots where only the evidence changed (sources, confidence or note) are
-    folded into one closing line unless ``verbose``.
+    Each snapshot cites its sources by number, listed at the end. Snapshots
+    where only the evidence changed (sources, confidence or note) are folded
+    into one closing line unless ``verbose``.
     """
     index = {s.date: i for i, s in enumerate(snapshots)}
     lines: list[str] = []
+    cites = Citations()
     folded = 0
     for h in entries:
         if h.kind == "evidence" and not verbose:
@@ -484,8 +494,9 @@ def history_text(
             continue
         i = index[h.date]
         snap, prev = snapshots[i], snapshots[i - 1] if i > 0 else snapshots[i]
-        cite = f"  [{', '.join(h.sources)}]" if h.sources else ""
-        lines.append(f"{h.date.isoformat()}  {h.event}{cite}")
+        lines += _wrap(
+            f"{h.event} {cites.cite(h.sources)}".rstrip(), width, f"{h.date}  ", " " * 12
+        )
         if h.state is None:
             removed = [
                 c
@@ -494,21 +505,23 @@ def history_text(
             ]
             into = removed[0].into if removed else ()
             where = f" (into {', '.join(snap.name_of(x) for x in into)})" if into else ""
-            lines += _paint([f"    gone{where}"], _RED, colour)
+            lines += _paint(_wrap(f"gone{where}", width, "    ", "      "), _RED, colour)
         elif h.appeared:
-            lines += _paint([f"    first seen: {_state(snap, h.state)}"], _GREEN, colour)
+            seen = _wrap(f"first seen: {_state(snap, h.state)}", width, "    ", "      ")
+            lines += _paint(seen, _GREEN, colour)
         elif h.kind == "evidence":
             lines.append("    sources, confidence or note updated")
         else:
             for c in h.changes:
-                text = f"    {c.kind.value}: {_value(prev, c.kind, c.before)} → {_value(snap, c.kind, c.after)}"
-                lines += _paint([text], _colour_of(c.kind), colour)
+                text = f"{c.kind.value}: {_value(prev, c.kind, c.before)} → {_value(snap, c.kind, c.after)}"
+                lines += _paint(_wrap(text, width, "    ", "      "), _colour_of(c.kind), colour)
     if folded:
         lines.append("")
         lines.append(
             f"({_plural(folded, 'snapshot')} updated only sources, confidence or notes; "
             "--verbose shows them)"
         )
+    lines += _source_list(cites, sources, width)
     holders = [s for s in snapshots if entity_id in s.units or entity_id in s.people]
     name = holders[-1].name_of(entity_id) if holders else entity_id
     return f"{name} [{entity_id}]\n\n" + "\n".join(lines) + "\n"

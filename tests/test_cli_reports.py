@@ -248,18 +248,27 @@ def test_history_folds_evidence_only_snapshots_unless_verbose(tmp_path: Path) ->
     )
     head = (
         "Ada Park [ada-park]\n\n"
-        "2022-01-10  Acme Robotics founded with an engineering team and a research lab"
-        "  [founding-post]\n"
+        "2022-01-10  Acme Robotics founded with an engineering team and a research lab [1]\n"
         "    first seen: Chief Executive, in Acme Robotics\n"
     )
+    founding = (
+        "\nSources\n"
+        "  [1] Acme Robotics is founded, Acme Robotics blog, 2022-01-10\n"
+        "      https://example.com/blog/founding\n"
+    )
     assert (
-        head + "\n(1 snapshot updated only sources, confidence or notes; --verbose shows them)\n"
+        head
+        + "\n(1 snapshot updated only sources, confidence or notes; --verbose shows them)\n"
+        + founding
         == orgdiff("--org", str(org), "history", "ada-park").stdout
     )
     assert (
         head + "2025-02-14  Platform merged back into Autonomy, renamed Robotics; Ben Okafor left"
-        "  [split-memo]\n"
+        " [2]\n"
         "    sources, confidence or note updated\n"
+        + founding
+        + "  [2] Memo: engineering splits into Platform and Autonomy, Acme Robotics, 2024-06-03\n"
+        "      https://example.com/memos/split\n"
         == orgdiff("--org", str(org), "history", "ada-park", "--verbose").stdout
     )
 

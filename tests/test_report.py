@@ -53,10 +53,10 @@ CASES = {
     ),
     "example-log.txt": lambda: log_text(TL.log(), TL.snapshots[0]),
     "example-history-dara-novak.txt": lambda: history_text(
-        "dara-novak", TL.history("dara-novak"), TL.snapshots
+        "dara-novak", TL.history("dara-novak"), TL.snapshots, sources=TL.sources
     ),
     "example-history-platform.txt": lambda: history_text(
-        "platform", TL.history("platform"), TL.snapshots
+        "platform", TL.history("platform"), TL.snapshots, sources=TL.sources
     ),
 }
 
@@ -250,9 +250,12 @@ def test_history_folds_evidence_unless_verbose() -> None:
     folded = history_text("ada-park", entries, tl.snapshots)
     assert folded.endswith(
         "\n(1 snapshot updated only sources, confidence or notes; --verbose shows them)\n"
+        "\nSources\n  [1] founding-post\n"
     )
     verbose = history_text("ada-park", entries, tl.snapshots, verbose=True)
-    assert verbose.endswith("    sources, confidence or note updated\n")
+    assert verbose.endswith(
+        "    sources, confidence or note updated\n\nSources\n  [1] founding-post\n  [2] split-memo\n"
+    )
 
 
 @given(pairs())
