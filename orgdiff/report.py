@@ -1,10 +1,13 @@
-"""A :class:`~orgdiff.diff.Diff` as text, Markdown or JSON.
+"""A :class:`~orgdiff.diff.Diff` (and a log, a history) as text, Markdown or JSON.
 
-Text is for a terminal: the events, then every change. Markdown is for a
-newsletter or a pull request: the events as a list with their sources as links,
-then a table of changes. JSON is for programs:
+Text is for a terminal, wrapped to its width: the events that group several
+changes (a split; one person moved, retitled and given a new manager), then
+every change once, in words, each citing its sources as footnote numbers
+(``[1-3,5]``), and the numbered sources at the end, as the docs site lists
+them. Markdown is for a newsletter or a pull request: the same, with GitHub
+footnotes (``[^1]``) and a table of changes. JSON is for programs:
 ``{"from", "to", "changes": [...], "events": [...]}``, every change with its
-``kind`` and ``id``.
+``kind`` and ``id``, every event with the indices of its changes.
 """
 
 from __future__ import annotations

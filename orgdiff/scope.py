@@ -115,12 +115,16 @@ def _is_person(entity_id: str, a: Snapshot, b: Snapshot) -> bool:
 def describe_scope(
     *, focus: str | None = None, depth: int | None = None, units_only: bool = False
 ) -> str | None:
-    """``"only `msl` and below, 2 levels deep, units only"``, or ``None`` when not narrowed."""
+    """How a report was narrowed, in words, or ``None`` when it was not:
+    ``"only `msl` and 2 levels below it, units only"``."""
     parts = []
-    if focus is not None:
-        parts.append(f"only `{focus}` and below")
-    if depth is not None:
-        parts.append(f"{depth} level{'s' if depth != 1 else ''} deep")
+    top = f"`{focus}`" if focus is not None else "the top unit"
+    if depth is None and focus is not None:
+        parts.append(f"only {top} and below")
+    elif depth == 0:
+        parts.append(f"only {top}")
+    elif depth is not None:
+        parts.append(f"only {top} and {depth} level{'s' if depth != 1 else ''} below it")
     if units_only:
         parts.append("units only")
     return ", ".join(parts) if parts else None

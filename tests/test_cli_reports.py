@@ -186,7 +186,9 @@ def test_depth_and_units_only_narrow_the_reports() -> None:
         ("unit-removed", "engineering"),
     ] == ids(data)
     assert {"focus": None, "depth": 1, "units_only": True} == data["filter"]
-    assert "  filtered: 1 level deep, units only\n" in orgdiff(*args).stdout
+    assert "  filtered: only the top unit and 1 level below it, units only\n" in (
+        orgdiff(*args).stdout
+    )
 
 
 def test_a_whole_diff_has_no_filter_key() -> None:

@@ -21,7 +21,7 @@ from orgdiff import Change, Snapshot
 from orgdiff.errors import UnknownIdError
 from orgdiff.model import Confidence
 from orgdiff.report import Citations, diff_json, diff_markdown, diff_text, history_text, log_text
-from orgdiff.scope import narrow
+from orgdiff.scope import describe_scope, narrow
 
 EXAMPLE = Path(__file__).parent / "data" / "example"
 GOLDEN = Path(__file__).parent / "golden"
@@ -268,3 +268,22 @@ def test_every_change_is_told_by_exactly_one_event(pair: tuple[Snapshot, Snapsho
         told = sorted((c for e in x.events for c in e.changes), key=Change.sort_key)
         assert list(x.changes) == told
         assert all(len(e.changes) >= 1 for e in x.events)
+
+
+@pytest.mark.parametrize(
+    ("focus", "depth", "units_only", "words"),
+    [
+        (None, None, False, None),
+        ("msl", None, False, "only `msl` and below"),
+        ("msl", 0, False, "only `msl`"),
+        ("msl", 2, True, "only `msl` and 2 levels below it, units only"),
+        (None, 1, False, "only the top unit and 1 level below it"),
+        (None, 0, False, "only the top unit"),
+        (None, None, True, "units only"),
+    ],
+)
+def test_a_narrowed_report_says_how(
+    focus: str | None, depth: int | None, units_only: bool, words: str | None
+) -> None:
+    """The words a narrowed report's header uses for --focus, --depth, --units-only."""
+    assert words == describe_scope(focus=focus, depth=depth, units_only=units_only)
