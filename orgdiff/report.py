@@ -20,6 +20,7 @@ from .model import Confidence, Snapshot, Source
 
 __all__ = [
     "Citations",
+    "cells",
     "change_json",
     "diff_json",
     "diff_markdown",
@@ -102,18 +103,31 @@ def _paint(lines: list[str], colour: str | None, enabled: bool) -> list[str]:
     return [click.style(line, fg=colour) for line in lines]
 
 
-def _wrap(text: str, width: int, first: str, rest: str) -> list[str]:
-    """``text`` wrapped at spaces only: a word, an id or a URL is never broken."""
-    import textwrap
+def cells(text: str) -> int:
+    """Columns ``text`` takes on a terminal: wide (CJK) characters two, combining marks none."""
+    import unicodedata
 
-    return textwrap.wrap(
-        text,
-        width=max(width, 40),
-        initial_indent=first,
-        subsequent_indent=rest,
-        break_long_words=False,
-        break_on_hyphens=False,
-    ) or [first.rstrip()]
+    return sum(
+        0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        for ch in text
+    )
+
+
+def _wrap(text: str, width: int, first: str, rest: str) -> list[str]:
+    """``text`` wrapped at spaces into ``width`` terminal columns (at least 40), the
+    first line indented by ``first``, the others by ``rest``. A word, an id or a URL
+    is never broken: one longer than the line stands alone on its line."""
+    width = max(width, 40)
+    lines: list[str] = []
+    line, used = first, False
+    for word in text.split():
+        joined = f"{line} {word}" if used else line + word
+        if used and cells(joined) > width:
+            lines.append(line)
+            joined = rest + word
+        line, used = joined, True
+    lines.append(line if used else first.rstrip())
+    return lines
 
 
 class Citations:

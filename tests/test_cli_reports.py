@@ -23,6 +23,7 @@ import yaml
 
 from orgdiff.diff import ChangeKind
 from orgdiff.errors import Problem, github_annotation
+from orgdiff.report import cells
 
 TESTS = Path(__file__).parent
 ROOT = TESTS.parent
@@ -85,8 +86,9 @@ def on_a_terminal(*args: str, env: dict[str, str] | None = None, columns: int = 
 
 
 def test_diff_text_wraps_to_the_terminal_width_and_never_breaks_a_word() -> None:
-    """With COLUMNS=60 every line fits in 60 columns, except where one word is
-    longer (a URL); the words are those of the unwrapped report, none broken."""
+    """With COLUMNS=60 every line fits in 60 terminal columns (a CJK character
+    takes two), except where one word is longer (a URL); the words are those of
+    the unwrapped report, none broken."""
     narrow = orgdiff(
         "--org", str(ROOT / "orgs" / "meta-ai"), "diff", "2025-06", "2025-09", env={"COLUMNS": "60"}
     )
@@ -105,7 +107,7 @@ def test_diff_text_wraps_to_the_terminal_width_and_never_breaks_a_word() -> None
     too_long = [
         line
         for line in narrow.stdout.splitlines()
-        if len(line) > 60 and line.split()[:-1] not in ([], *([k] for k in kinds))
+        if cells(line) > 60 and line.split()[:-1] not in ([], *([k] for k in kinds))
     ]
     assert [] == too_long
     assert 60 < max(len(line) for line in wide.stdout.splitlines())

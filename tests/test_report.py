@@ -20,7 +20,15 @@ import orgdiff
 from orgdiff import Change, Snapshot
 from orgdiff.errors import UnknownIdError
 from orgdiff.model import Confidence
-from orgdiff.report import Citations, diff_json, diff_markdown, diff_text, history_text, log_text
+from orgdiff.report import (
+    Citations,
+    cells,
+    diff_json,
+    diff_markdown,
+    diff_text,
+    history_text,
+    log_text,
+)
 from orgdiff.scope import describe_scope, narrow
 
 EXAMPLE = Path(__file__).parent / "data" / "example"
@@ -287,3 +295,12 @@ def test_a_narrowed_report_says_how(
 ) -> None:
     """The words a narrowed report's header uses for --focus, --depth, --units-only."""
     assert words == describe_scope(focus=focus, depth=depth, units_only=units_only)
+
+
+@pytest.mark.parametrize(
+    ("text", "columns"),
+    [("Yann", 4), ("楊立昆", 6), ("e\u0301", 1), ("新智元 (Xinzhiyuan)", 19), ("", 0)],
+)
+def test_cells_counts_terminal_columns(text: str, columns: int) -> None:
+    """Wide (CJK) characters take two columns, combining marks none: wrapping counts these."""
+    assert columns == cells(text)
