@@ -179,15 +179,15 @@ def validate(ctx: _Context, path: str | None, fmt: str) -> None:
     target = path if path is not None else ctx.org
     folder = target if target is not None else str(default_dataset())
     fmt = fmt.lower()
+    tl = None
     if fmt != "text":
         from .errors import github_annotation, problem_json
 
+        problems = []
         try:
-            load(folder)
+            tl = load(folder)
         except OrgDataError as exc:
             problems = exc.problems
-        else:
-            problems = []
         if fmt == "json":
             data = {
                 "dataset": _display(__import__("pathlib").Path(folder)),
@@ -202,7 +202,8 @@ def validate(ctx: _Context, path: str | None, fmt: str) -> None:
             raise SystemExit(2)
         if fmt == "json":
             return
-    tl = load(folder)
+    if tl is None:
+        tl = load(folder)
     people = {pid for snap in tl.snapshots for pid in snap.people}
     units = {uid for snap in tl.snapshots for uid in snap.units}
     click.echo(
