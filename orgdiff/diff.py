@@ -117,7 +117,11 @@ class Change:
 
 @frozen
 class Event:
-    """A statement a reader recognises, grouping changes, with its sources."""
+    """A statement a reader recognises, grouping changes, with its sources.
+
+    ``changes`` are the changes it tells, in the diff's order: every change of a
+    diff belongs to exactly one of its events. ``ids`` are their ids, once each.
+    """
 
     # split, merge, succession, dissolution, creation, rename, move, lead, unit (several
     # of one unit's: renamed, moved, new lead), join, leave, transfer, title, manager,
