@@ -145,13 +145,22 @@ class Change:
 
 @frozen
 class Event:
-    """A statement a reader recognises, grouping changes, with its sources."""
+    """A statement a reader recognises, grouping changes, with its sources.
 
-    kind: str  # split, merge, dissolution, creation, rename, move, lead, manager, join, leave, transfer, title, relation
+    ``changes`` are the changes it tells, in the diff's order: every change of a
+    diff belongs to exactly one of its events. ``ids`` are their ids, once each.
+    """
+
+    # split, merge, succession, dissolution, creation, rename, move, lead, unit (several
+    # of one unit's: renamed, moved, new lead), join, leave, transfer, title, manager,
+    # person (several of one person's: moved, retitled, new manager), relation
+    kind: str
     text: str
     ids: tuple[str, ...]
     sources: tuple[str, ...] = ()
     confidence: Confidence = Confidence.CONFIRMED
+    # The changes the event tells, in the diff's order (not part of equality).
+    changes: tuple[Change, ...] = field(default=(), eq=False, repr=False)
 
 
 @frozen

@@ -375,6 +375,53 @@ def test_a_change_of_leads_is_one_change_and_one_event(
     assert (list(before), list(after)) == (change["before"], change["after"])
 
 
+# A unit renamed and given new leads at once is one "unit" event; a co-lead who
+# joins, leaves or succeeds another is told in the words of a lone change of
+# leads, after a semicolon.
+UNIT_EVENTS = [
+    (
+        ("bo-chen",),
+        ("bo-chen", "di-ito"),
+        "Engineering renamed Platform; Di Ito joins Bo Chen as co-lead of Platform",
+    ),
+    (
+        ("bo-chen", "di-ito"),
+        ("bo-chen",),
+        "Engineering renamed Platform; Di Ito no longer co-leads Platform (with Bo Chen)",
+    ),
+    (
+        ("bo-chen", "di-ito"),
+        ("bo-chen", "ana-ruiz"),
+        "Engineering renamed Platform; Ana Ruiz succeeds Di Ito as co-lead (with Bo Chen)",
+    ),
+    (
+        ("bo-chen",),
+        ("ana-ruiz", "di-ito"),
+        "Engineering renamed Platform and now led by Ana Ruiz and Di Ito (was Bo Chen)",
+    ),
+    (
+        ("bo-chen", "di-ito"),
+        (),
+        "Engineering renamed Platform and no longer has a known lead (was Bo Chen and Di Ito)",
+    ),
+    (("bo-chen",), ("di-ito",), "Engineering renamed Platform and now led by Di Ito (was Bo Chen)"),
+]
+
+
+@pytest.mark.parametrize(("before", "after", "text"), UNIT_EVENTS)
+def test_a_rename_with_new_leads_is_one_event_in_co_lead_words(
+    before: tuple[str, ...], after: tuple[str, ...], text: str
+) -> None:
+    a = eng_led_by(*before)
+    b = eng_led_by(*after)
+    b = attrs.evolve(b, units={**b.units, "eng": attrs.evolve(b.units["eng"], name="Platform")})
+    d = diff(a, b)
+    assert [ChangeKind.UNIT_RENAMED, ChangeKind.UNIT_LEAD_CHANGED] == sorted(
+        (c.kind for c in d.changes), key=list(ChangeKind).index
+    )
+    assert [("unit", text, ("eng",))] == [(e.kind, e.text, e.ids) for e in d.events]
+
+
 def test_added_and_dropped_leads() -> None:
     d = diff(eng_led_by("bo-chen", "di-ito"), eng_led_by("ana-ruiz", "bo-chen"))
     (c,) = d.changes
@@ -402,30 +449,30 @@ def test_a_new_co_led_unit_names_its_leads() -> None:
 
 
 def test_reports_name_every_lead() -> None:
+    """A change of co-leads is told in words, naming every lead (one change: no event)."""
     d = diff(eng_led_by("bo-chen"), eng_led_by("bo-chen", "di-ito"))
     assert (
         "2020-01-01 → 2020-01-01\n"
         "  then: Research split out of Engineering\n"
         "  now:  Research split out of Engineering\n"
         "\n"
-        "Events\n"
-        "  • Di Ito joins Bo Chen as co-lead of Engineering  [memo]\n"
-        "\n"
         "Changes\n"
-        "  unit-lead-changed  eng: Bo Chen → Bo Chen and Di Ito  [memo]\n"
+        "  unit-lead-changed  eng: Di Ito joins Bo Chen as co-lead of Engineering [1]\n"
         "\n"
-        "1 change, 1 event\n"
+        "Sources\n"
+        "  [1] memo\n"
+        "\n"
+        "1 change, 0 events\n"
     ) == diff_text(d)
     markdown = diff_markdown(d).splitlines()
-    assert "- Di Ito joins Bo Chen as co-lead of Engineering (`memo`)" == markdown[6]
     assert (
-        "| unit-lead-changed | `eng` | Bo Chen → Bo Chen and Di Ito | confirmed | `memo` |"
-        == markdown[-1]
-    )
+        "| unit-lead-changed | `eng` | Di Ito joins Bo Chen as co-lead of Engineering "
+        "| confirmed | [^1] |"
+    ) == markdown[-3]
     gone = diff(eng_led_by("bo-chen", "di-ito"), eng_led_by())
     assert (
-        "  unit-lead-changed  eng: Bo Chen and Di Ito → —  [memo]"
-        == (diff_text(gone).splitlines()[-3])
+        "  unit-lead-changed  eng: Engineering no longer has a known lead (was Bo Chen and Di Ito) [1]"
+        == (diff_text(gone).splitlines()[-6])
     )
     change = json.loads(json.dumps(diff_json(gone)))["changes"][0]
     assert (["bo-chen", "di-ito"], []) == (change["before"], change["after"])
@@ -459,7 +506,7 @@ def test_history_follows_co_leads(org: Path) -> None:
     assert [(ChangeKind.UNIT_LEAD_CHANGED, ("bo-chen",), ("bo-chen", "di-ito"))] == [
         (c.kind, c.before, c.after) for c in last.changes
     ]
-    text = history_text("eng", entries, tl.snapshots)
+    text = history_text("eng", entries, tl.snapshots, sources=tl.sources)
     assert "    unit-lead-changed: Bo Chen → Bo Chen and Di Ito" in text.splitlines()
     run = subprocess.run(
         [sys.executable, "-m", "orgdiff", "--org", "org", "history", "eng"],

@@ -392,13 +392,14 @@ def test_friedman_stops_co_leading_msl_in_august(tl: Timeline) -> None:
 @pytest.mark.parametrize(
     ("before", "after", "event"),
     [
-        ("2021-11", "2022-07", "Antoine Bordes and Yann LeCun join Joelle Pineau as co-leads of FAIR"),
+        # FAIR also moved to Reality Labs then: one event tells both.
+        ("2021-11", "2022-07", "FAIR moved from AI Organization to Reality Labs; Antoine Bordes and Yann LeCun join Joelle Pineau as co-leads of FAIR"),
         ("2023-03-01", "2023-04", "Antoine Bordes and Yann LeCun no longer co-lead FAIR (with Joelle Pineau)"),
         ("2025-07", "2025-09", "Nat Friedman no longer co-leads Meta Superintelligence Labs (MSL) (with Alexandr Wang)"),
     ],
 )  # fmt: skip
 def test_co_lead_events_in_the_diff(tl: Timeline, before: str, after: str, event: str) -> None:
-    """The diff tells each change of a lead set as an event."""
+    """The diff tells each change of a lead set in an event (with the unit's other changes)."""
     assert event in [e.text for e in tl.diff(before, after).events]
 
 
