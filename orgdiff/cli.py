@@ -189,6 +189,12 @@ CHARTS = ("svg", "png", "pdf", "dot")
 
 
 def _chart_options(func: F) -> F:
+    func = click.option(
+        "--all",
+        "draw_all",
+        is_flag=True,
+        help="Draw everything; by default a big org is folded into summary boxes.",
+    )(func)
     func = click.option("--units-only", is_flag=True, help="Draw units only, no people.")(func)
     func = click.option(
         "--depth", type=click.IntRange(min=0), metavar="N", help="Draw N levels below the top unit."
@@ -203,6 +209,20 @@ def _slug(text: str) -> str:
     import re
 
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "org"
+
+
+def _draw(obj: Any, **options: Any) -> Any:
+    """orgdiff.render(obj, **options), its warning (a large --all chart) on standard error."""
+    import warnings
+
+    from .render import render
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        graph = render(obj, **options)
+    for w in caught:
+        click.echo(f"orgdiff: {w.message}", err=True)
+    return graph
 
 
 def _chart_bytes(graph: Any, fmt: str) -> bytes:
@@ -263,6 +283,7 @@ def diff_command(
     focus: str | None,
     depth: int | None,
     units_only: bool,
+    draw_all: bool,
 ) -> None:
     """What changed between the org at BEFORE and at AFTER.
 
@@ -278,10 +299,8 @@ def diff_command(
     d = tl.diff(before, after)
     fmt = fmt.lower()
     if fmt in CHARTS:
-        from .render import render
-
         title = f"{tl.name}, {d.date_before} → {d.date_after}: {d.after.event}"
-        graph = render(d, focus=focus, depth=depth, units_only=units_only, title=title)
+        graph = _draw(d, focus=focus, depth=depth, units_only=units_only, title=title, all=draw_all)
         name = f"{_slug(ctx.org_slug(tl))}-{before}-{after}.{fmt}"
         _emit(_chart_bytes(graph, fmt), output, name, ctx.folder())
     elif fmt == "json":
@@ -312,23 +331,25 @@ def render(
     focus: str | None,
     depth: int | None,
     units_only: bool,
+    draw_all: bool,
 ) -> None:
     """Draw the org as it stood at DATE and write the chart to a file.
 
-    Units are boxes with their lead, people sit inside their units, reporting
-    lines join them; reported and rumoured facts are dashed. SVG needs nothing
-    but orgdiff; PNG and PDF need Graphviz's `dot` on PATH.
+    Top-down: each unit a box headed by its lead, people below their managers,
+    reports with no reports of their own in compact stacks; reported and rumoured
+    facts are dashed. A big org is folded to about 150 boxes (grey summaries; see
+    more with --focus, --depth or --all). SVG needs nothing but orgdiff; PNG and
+    PDF need Graphviz's `dot` on PATH.
     """
-    from .render import render as draw
-
     tl = ctx.timeline()
     snap = tl.at(date)
-    graph = draw(
+    graph = _draw(
         snap,
         focus=focus,
         depth=depth,
         units_only=units_only,
         title=f"{tl.name}, {snap.date.isoformat()}: {snap.event}",
+        all=draw_all,
     )
     fmt = fmt.lower()
     name = f"{_slug(ctx.org_slug(tl))}-{date}.{fmt}"
