@@ -619,8 +619,8 @@ class _Chart:
                 n_hidden = len(members.get(uid, [])) - opened[uid]
                 if n_hidden and not units_only:
                     node = self.ids("more-people", uid)
-                    lines = [f"… and {_count(n_hidden, 1)} more", f"in {self.units[uid].name}"]
-                    lines = [*lines[:1], *wrap(lines[1])]
+                    more = f"{n_hidden:,} more {'person' if n_hidden == 1 else 'people'}"
+                    lines = [f"… and {more}", *wrap(f"in {self.units[uid].name}")]
                     items.append(_Item(node, uid, head_node(uid), False))
                     self.summaries[node] = ("more-people", uid, lines)
                     self.summary_people += n_hidden
@@ -648,21 +648,22 @@ class _Chart:
             items, stacks, stacked = plan(budget)
         opened = self.opened
 
+        footer_lines = self._footer(diff)
         g = graphviz.Digraph("orgchart")
         self.g = g
         g.attr(
             "graph",
-            label=label(*wrap(self.title, 90)),
+            label=label(*wrap(self.title, 90)),  # see _pad
             labelloc="t",
             fontname=FONT,
             fontsize=str(SIZE["title"]),
             rankdir="TB",
             compound="true",
             newrank="true",
-            nodesep="0.18",
+            nodesep="0.15",
             ranksep="0.3",
             bgcolor="white",
-            pad="0.2",
+            pad=f"{self._pad(footer_lines):.3f}",
         )
         g.attr(
             "node",
@@ -699,9 +700,12 @@ class _Chart:
                 elif kind == "unit":
                     self._unit_node(it.node, entity)
                 elif kind == "anchor":
-                    g.node(it.node, label="", shape="point", width="0.01", style="invis")
+                    # as wide as its unit's name: the box then holds its label
+                    wide = _width(self._unit_lines(entity), SIZE["unit"], 0.0)
+                    g.node(it.node, label="", shape="box", width=wide, height="0.01", style="invis")
                 else:
-                    self._person_node(it.node, entity)
+                    label_of = cluster if it.head and cluster is not None else None
+                    self._person_node(it.node, entity, label_of)
                 indented(prefix)
             for n, group in enumerate(stacks.get(cluster, [])):
                 self._stack(group, f"{cluster or 'top'}/{n}", prefix)
@@ -719,7 +723,7 @@ class _Chart:
                     write_cluster(child, inner)
             body.append(f"{inner}}}\n")
 
-        footer = self._footer(diff)
+        footer = label(*footer_lines) if footer_lines else None
         outer = ""
         if footer is not None:
             body.append("\tsubgraph cluster_footer {\n")
@@ -925,7 +929,8 @@ class _Chart:
             **{"class": self._classes("unit", state, unit.confidence)},
         )
 
-    def _person_node(self, node: str, pid: str) -> None:
+    def _person_node(self, node: str, pid: str, heads: str | None = None) -> None:
+        """A person's box; at least as wide as the name of the unit it ``heads``."""
         person = self.people[pid]
         state = self.status.people.get(pid)
         colour = COLOURS.get(state or "", COLOURS["person"])
@@ -945,7 +950,11 @@ class _Chart:
             + (",bold" if state else ""),
             color=colour,
             fontcolor=COLOURS.get(state or "", "#24292f"),
-            width=_width(lines, SIZE["person"]),
+            width=max(
+                _width(lines, SIZE["person"]),
+                _width(self._unit_lines(heads), SIZE["unit"], 0.0) if heads else "0",
+                key=float,
+            ),
             id=svg_id("person", pid),
             tooltip=self._tooltip("person", pid),
             **{"class": self._classes("person", state, person.confidence)},
@@ -1135,7 +1144,16 @@ class _Chart:
             },
         )
 
-    def _footer(self, obj: Snapshot | Diff) -> str | None:
+    def _pad(self, footer: list[str]) -> float:
+        """Inches of margin: enough that the title and footer, centred, stay on the
+        page even where a real font is wider than Graphviz measured (a few percent)."""
+        widest = max(
+            [text_width(line, SIZE["title"]) for line in wrap(self.title, 90)]
+            + [text_width(line, SIZE["person"]) for line in footer]
+        )
+        return 0.15 + 0.04 * widest / 72
+
+    def _footer(self, obj: Snapshot | Diff) -> list[str]:
         """The legend of a diff and what a default chart folded (plain text: the
         WebAssembly Graphviz has no HTML-like labels)."""
         rows: list[str] = []
@@ -1152,8 +1170,7 @@ class _Chart:
                 held.append(_plural(self.summary_units, "unit"))
             if self.summary_people and not self.units_only:
                 held.append(_count(self.summary_people, 1))
-            rows.append(f"To fit, {boxes} stand for {' and '.join(held) or 'the rest'}.")
+            verb = "stands" if self.summary_count == 1 else "stand"
+            rows.append(f"To fit, {boxes} {verb} for {' and '.join(held) or 'the rest'}.")
             rows.append("See them with --focus UNIT, --depth N or --all.")
-        if not rows:
-            return None
-        return label(*rows)
+        return rows

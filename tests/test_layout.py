@@ -1,0 +1,235 @@
+"""Layout invariants of real charts, read from the SVG Graphviz made.
+
+On every chart of both datasets (each snapshot, with people and units only, and
+the diff of each pair of consecutive snapshots) and on generated orgs of 100 to
+10,000 people: each person is below their manager; no two boxes overlap unless
+one holds the other; every text lies inside its box, with a width estimated for
+DejaVu Sans (wider than Noto, Liberation, Arial and Helvetica); everything,
+the title too, lies inside the drawing; and a default chart stays within its
+size budget.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from chartsvg import Box, Chart, overlapping, parse
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from strategies import snapshots
+
+import orgdiff
+from orgdiff import Diff, Snapshot
+from orgdiff.engine import engine_name, render_dot
+from orgdiff.render import BUDGET, render, svg_id
+
+ROOT = Path(__file__).parent.parent
+DATASETS = {"meta-ai": ROOT / "orgs" / "meta-ai", "example": ROOT / "tests" / "data" / "example"}
+#: Largest a default chart may be, each way (points).
+MAX_SIDE = 4000.0
+#: Examples of the folding property: each is one layout (~20 ms with dot, more without).
+EXAMPLES = 60 if engine_name() == "dot" else 15
+
+
+def svg_of(obj: Snapshot | Diff, **options: object) -> Chart:
+    return parse(render_dot(render(obj, **options).source, "svg").decode("utf-8"))  # type: ignore[arg-type]
+
+
+def people_of(obj: Snapshot | Diff) -> dict[str, str | None]:
+    """Person id -> manager id, as the chart draws them (the later date first)."""
+    if isinstance(obj, Snapshot):
+        return {pid: p.reports_to for pid, p in obj.people.items()}
+    return {**{pid: p.reports_to for pid, p in obj.before.people.items()}, **people_of(obj.after)}
+
+
+def check_layout(obj: Snapshot | Diff, chart: Chart) -> None:
+    """The invariants every chart keeps (see the module's docstring)."""
+    drawn = chart.drawn
+    assert drawn, "nothing drawn"
+    # Each person below their manager, when both are drawn.
+    for pid, boss in people_of(obj).items():
+        me = chart.boxes.get(svg_id("person", pid))
+        above = chart.boxes.get(svg_id("person", boss)) if boss else None
+        if me is not None and above is not None:
+            assert me.rect.cy > above.rect.cy, (pid, boss)
+    # No two boxes overlap, unless a unit's box holds the other.
+    assert [] == [(a.id, b.id) for a, b in overlapping(drawn)]
+    # Every text inside its box; every box and text inside the drawing.
+    for box in drawn:
+        for text in box.texts:
+            assert box.rect.contains(text.rect), (box.id, text.content, box.rect, text.rect)
+        assert chart.page.contains(box.rect), box.id
+    for text in chart.texts:
+        assert chart.page.contains(text.rect), (text.content, chart.page, text.rect)
+
+
+def charts_of(path: Path) -> Iterator[tuple[str, Snapshot | Diff, dict[str, object]]]:
+    tl = orgdiff.load(path)
+    snaps = tl.snapshots
+    for snap in snaps:
+        yield f"{snap.date}", snap, {}
+        yield f"{snap.date} units only", snap, {"units_only": True}
+    for a, b in itertools.pairwise(snaps):
+        d = orgdiff.diff(a, b)
+        yield f"{a.date}..{b.date}", d, {}
+        yield f"{a.date}..{b.date} units only", d, {"units_only": True}
+
+
+@pytest.mark.parametrize("name", sorted(DATASETS))
+def test_every_chart_of_the_datasets_keeps_the_layout_invariants(name: str) -> None:
+    """Protects what a reader relies on in every chart of both datasets: managers
+    above their reports, no overlapping boxes, text inside its box, nothing clipped."""
+    for what, obj, options in charts_of(DATASETS[name]):
+        chart = svg_of(obj, **options)
+        try:
+            check_layout(obj, chart)
+        except AssertionError as exc:
+            raise AssertionError(f"{name} {what}: {exc}") from None
+
+
+def test_the_flagship_chart_is_an_org_chart() -> None:
+    """`orgdiff render 2025-09`: Zuckerberg on top, everyone else below him, the
+    chart at most about 1,600 pt wide."""
+    snap = orgdiff.load(DATASETS["meta-ai"]).at("2025-09")
+    chart = svg_of(snap)
+    people = chart.by_class("person")
+    top = chart.boxes[svg_id("person", "mark-zuckerberg")]
+    assert sorted(snap.people) == sorted(b.id.removeprefix("person-") for b in people)
+    assert [] == [b.id for b in people if b is not top and b.rect.top <= top.rect.bottom]
+    assert chart.width <= 1650
+
+
+def test_the_split_diff_draws_its_lineage() -> None:
+    """The four-way split's diff chart links AGI Foundations to the three units
+    its remit went to, and AI Products to the one it merged into."""
+    tl = orgdiff.load(DATASETS["meta-ai"])
+    d = tl.diff("2025-06", "2025-09")
+    for options in ({}, {"units_only": True}):
+        source = render(d, **options).source  # type: ignore[arg-type]
+        lineage = sorted(m.group(1) for m in re.finditer(r'id="lineage-([^"]+)"', source))
+        assert [
+            "agi-foundations_0_fair",
+            "agi-foundations_0_msl-infra",
+            "agi-foundations_0_products-applied-research",
+            "ai-products_0_products-applied-research",
+        ] == lineage
+        chart = svg_of(d, **options)
+        check_layout(d, chart)
+        labels = sorted(
+            t.content for t in chart.texts if t.content in ("dissolved into", "merged into")
+        )
+        assert ["dissolved into"] * 3 + ["merged into"] == labels
+
+
+# --- generated orgs ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> dict[int, orgdiff.Timeline]:
+    from benchmarks.generate import generate
+
+    out = {}
+    for n in (100, 1000, 10_000):
+        out[n] = orgdiff.load(generate(n, tmp_path_factory.mktemp(f"org-{n}")))
+    return out
+
+
+def boxes(chart: Chart) -> list[Box]:
+    return [b for b in chart.drawn if b.classes & {"unit", "person", "summary"}]
+
+
+@pytest.mark.parametrize(
+    ("n", "options"),
+    [
+        (100, {}),
+        (100, {"units_only": True}),
+        (1000, {}),
+        (1000, {"depth": 1}),
+        (1000, {"units_only": True}),
+        (10_000, {}),
+    ],
+    ids=lambda v: str(v),
+)
+def test_generated_orgs_give_screen_sized_charts(
+    generated: dict[int, orgdiff.Timeline], n: int, options: dict[str, object]
+) -> None:
+    """Protects the size budget: whatever the org's size, a default chart holds at
+    most BUDGET boxes in at most 4,000 pt each way, and keeps the layout invariants."""
+    snap = generated[n].snapshots[-1]
+    chart = svg_of(snap, **options)
+    check_layout(snap, chart)
+    assert len(boxes(chart)) <= BUDGET
+    assert chart.width <= MAX_SIDE
+    assert chart.height <= MAX_SIDE
+    if n >= 1000 and not options.get("units_only"):
+        footer = [t.content for t in chart.texts if t.content.startswith("See them with")]
+        assert ["See them with --focus UNIT, --depth N or --all."] == footer
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="a layout of 1,000 people needs dot")
+def test_all_draws_everyone(generated: dict[int, orgdiff.Timeline]) -> None:
+    """``all=True`` draws every person of a 1,000-person org, no summary."""
+    snap = generated[1000].snapshots[-1]
+    chart = svg_of(snap, all=True)
+    assert sorted(svg_id("person", p) for p in snap.people) == sorted(
+        b.id for b in chart.by_class("person")
+    )
+    assert [] == chart.by_class("summary")
+    check_layout(snap, chart)
+
+
+# --- folding --------------------------------------------------------------------------
+
+
+def count_in(box: Box) -> int:
+    """The number of people a summary box says it stands for."""
+    line = next(line for line in box.lines if re.search(r"\d (more )?(person|people)", line))
+    m = re.search(r"([\d,]+) (?:more )?(?:person|people)", line)
+    assert m is not None, box.lines
+    return int(m.group(1).replace(",", ""))
+
+
+@settings(max_examples=EXAMPLES)
+@given(snapshots(max_units=10, max_people=25), st.integers(4, 40))
+def test_default_charts_fold_within_the_budget_and_count_everyone(
+    snap: Snapshot, budget: int
+) -> None:
+    """Protects the budget's promise: a chart draws at most ``budget`` boxes, and
+    every person is either drawn or counted in exactly one summary: a folded
+    unit counts all people of its subtree, an open unit's "... and N more" box
+    its members not drawn, and nothing is counted twice."""
+    chart = svg_of(snap, budget=budget)
+    drawn = boxes(chart)
+    assert len(drawn) <= budget
+    people = {b.id for b in chart.by_class("person")}
+    summaries = chart.by_class("summary")
+    open_units = {b.id for b in chart.by_class("unit") if b.kind == "cluster"}
+
+    def subtree(uid: str) -> list[str]:
+        out, todo = [], [uid]
+        while todo:
+            u = todo.pop()
+            out.append(u)
+            todo.extend(snap.children(u))
+        return out
+
+    counted: dict[str, int] = {}
+    for box in summaries:
+        n = count_in(box)
+        counted[box.id] = n
+        if box.id.startswith("unit-"):
+            uid = next(u for u in snap.units if svg_id("unit", u) == box.id)
+            inside = [p for p in snap.people.values() if p.unit in subtree(uid)]
+            assert n == len(inside), box.lines
+            assert [] == [p.id for p in inside if svg_id("person", p.id) in people]
+            assert svg_id("unit", uid) not in open_units
+        elif box.id.startswith("more-people-"):
+            uid = next(u for u in snap.units if svg_id("more-people", u) == box.id)
+            members = [p for p in snap.members(uid)]
+            assert n == len([p for p in members if svg_id("person", p) not in people])
+    assert len(snap.people) == len(people) + sum(counted.values())
