@@ -73,7 +73,7 @@ BUDGET = 150
 #: Boxes above which ``all=True`` warns that the chart will be large.
 LARGE = 1500
 #: Characters per line of a wrapped title or unit name.
-WRAP = 30
+WRAP = 26
 
 COLOURS = {
     "added": "#1a7f37",
@@ -628,15 +628,17 @@ class _Chart:
 
             # Stacks: leaves hanging below the same node in the same box.
             has_children = {it.parent for it in items if it.parent is not None}
-            groups: dict[tuple[str, str | None, bool], list[_Item]] = {}
+            # Those joined by a line first; those placed there (manager not known) after.
+            groups: dict[tuple[str, str | None], list[_Item]] = {}
             for it in items:
                 if it.parent is None or it.head or it.node in has_children:
                     continue
-                groups.setdefault((it.parent, it.cluster, it.visible), []).append(it)
+                groups.setdefault((it.parent, it.cluster), []).append(it)
             stacks: dict[str | None, list[list[_Item]]] = {}
             stacked: set[str] = set()
-            for (_parent, cluster, _vis), group in groups.items():
+            for (_parent, cluster), group in groups.items():
                 if len(group) >= 2:
+                    group.sort(key=lambda it: not it.visible)
                     stacks.setdefault(cluster, []).append(group)
                     stacked.update(it.node for it in group)
             return items, stacks, stacked
@@ -653,7 +655,7 @@ class _Chart:
         self.g = g
         g.attr(
             "graph",
-            label=label(*wrap(self.title, 90)),  # see _pad
+            label=label(*wrap(self.title, 80)),  # see _pad
             labelloc="t",
             fontname=FONT,
             fontsize=str(SIZE["title"]),
@@ -989,11 +991,15 @@ class _Chart:
         g = self.g
         parent = group[0].parent
         assert parent is not None
-        visible = group[0].visible
         rows = (len(group) + 1) // 2 if len(group) > 12 else len(group)
         left = group[:rows] if rows < len(group) else []
         right = group[rows:] if left else group
-        line = {} if visible else {"style": "invis"}
+        # The spine is drawn down to the last row with a drawn line.
+        drawn_rows = max(
+            [r for r, it in enumerate(left) if it.visible]
+            + [r for r, it in enumerate(right) if it.visible],
+            default=-1,
+        )
         # An invisible box around the stack keeps it together in its rows.
         g.body.append(f"{prefix}\tsubgraph cluster_{self.ids('stack', key)} {{\n")
         # (a cluster inherits its parent's attributes: each is set again)
@@ -1010,6 +1016,7 @@ class _Chart:
         prefix += "\t"
         prev = parent
         for r in range(rows):
+            line = {} if r <= drawn_rows else {"style": "invis"}
             j = self.ids("junction", f"{key}/{r}")
             g.node(
                 j,
@@ -1031,7 +1038,7 @@ class _Chart:
             with g.subgraph() as same:
                 same.attr(rank="same")
                 for tail, head, it in pair:
-                    tick = it.edge if visible else {"style": "invis"}
+                    tick = it.edge if it.visible else {"style": "invis"}
                     same.edge(tail, head, weight="100", minlen="0", **tick)
             g.body[-1] = prefix + g.body[-1]
             prev = j
@@ -1148,7 +1155,7 @@ class _Chart:
         """Inches of margin: enough that the title and footer, centred, stay on the
         page even where a real font is wider than Graphviz measured (a few percent)."""
         widest = max(
-            [text_width(line, SIZE["title"]) for line in wrap(self.title, 90)]
+            [text_width(line, SIZE["title"]) for line in wrap(self.title, 80)]
             + [text_width(line, SIZE["person"]) for line in footer]
         )
         return 0.15 + 0.04 * widest / 72
@@ -1159,8 +1166,8 @@ class _Chart:
         rows: list[str] = []
         if isinstance(obj, Diff):
             rows.append(
-                "Green: added.  Red: removed.  Amber: moved, renamed or changed.  "
-                "Blue arrows: where a removed unit's remit went."
+                "Green: added; red: removed; amber: moved, renamed or changed; "
+                "blue arrows: where a removed unit's remit went."
             )
             rows.append("Dashed: reported or rumoured, not confirmed.")
         if self.summary_count:

@@ -56,7 +56,7 @@ def test_snapshot_chart_structure() -> None:
     assert {
         "person-ada-park": ["Ada Park", "Chief Executive"],
         "person-ben-okafor": ["Ben Okafor", "VP Autonomy"],
-        "person-chen-li": ["Chen Li", "Director of Applied Research"],
+        "person-chen-li": ["Chen Li", "Director of Applied", "Research"],
         "person-dara-novak": ["Dara Novak", "Head of Platform"],
         "person-eli-moreau": ["Éli Moreau", "Research Scientist"],
         "person-femi-adeyemi": ["Femi Adeyemi", "Platform Engineer", "[reported]"],
@@ -143,7 +143,7 @@ def test_diff_chart_colours_and_legend() -> None:
     lineage = sorted((cls, colour) for cls, colour, _ in c.edges if "lineage" in cls)
     assert [(frozenset({"lineage"}), COLOURS["lineage"])] * 2 == lineage
     assert ["split into", "split into"] == [t.content for t in c.texts if t.content == "split into"]
-    legend = next(t for t in c.texts if t.content.startswith("Green: added."))
+    legend = next(t for t in c.texts if t.content.startswith("Green: added;"))
     assert all(legend.rect.top > b.rect.bottom for b in c.drawn)
     assert "Dashed: reported or rumoured, not confirmed." in [t.content for t in c.texts]
 

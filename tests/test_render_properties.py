@@ -87,7 +87,7 @@ def snapshot_lines(snap: Snapshot) -> Iterator[str]:
     """The text a full chart of ``snap`` must show: the title, unit names, people's
     names and titles; long ones wrapped (names of people never), each line whole.
     (A lead is a person: their name is drawn in their box.)"""
-    yield from wrap(f"{snap.date.isoformat()}: {snap.event}", 90)
+    yield from wrap(f"{snap.date.isoformat()}: {snap.event}", 80)
     for unit in snap.units.values():
         yield from wrap(unit.name)
     for person in snap.people.values():
@@ -196,7 +196,7 @@ def diff_lines(d: Diff) -> Iterator[str]:
     """The text a diff chart must show: both dates' units (a renamed one with its old
     name), people and titles, each at its later state where it has one."""
     a, b = d.before, d.after
-    yield from wrap(f"{a.date.isoformat()} → {b.date.isoformat()}: {b.event}", 90)
+    yield from wrap(f"{a.date.isoformat()} → {b.date.isoformat()}: {b.event}", 80)
     for uid, unit in {**a.units, **b.units}.items():
         yield from wrap(unit.name)
         if uid in a.units and uid in b.units and a.units[uid].name != unit.name:
