@@ -11,9 +11,13 @@ size budget.
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import re
 import shutil
+import subprocess
+import sys
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,9 +28,10 @@ from hypothesis import strategies as st
 from strategies import snapshots
 
 import orgdiff
-from orgdiff import Diff, Snapshot
+from benchmarks.generate import AFTER, generate
+from orgdiff import Diff, Identity, Person, Snapshot, Unit
 from orgdiff.engine import engine_name, render_dot
-from orgdiff.render import BUDGET, render, svg_id
+from orgdiff.render import BUDGET, LARGE, LargeChartWarning, render, svg_id
 
 ROOT = Path(__file__).parent.parent
 DATASETS = {"meta-ai": ROOT / "orgs" / "meta-ai", "example": ROOT / "tests" / "data" / "example"}
@@ -131,8 +136,6 @@ def test_the_split_diff_draws_its_lineage() -> None:
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> dict[int, orgdiff.Timeline]:
-    from benchmarks.generate import generate
-
     out = {}
     for n in (100, 1000, 10_000):
         out[n] = orgdiff.load(generate(n, tmp_path_factory.mktemp(f"org-{n}")))
@@ -233,3 +236,69 @@ def test_default_charts_fold_within_the_budget_and_count_everyone(
             members = [p for p in snap.members(uid)]
             assert n == len([p for p in members if svg_id("person", p) not in people])
     assert len(snap.people) == len(people) + sum(counted.values())
+
+
+# --- --all and wrapping ---------------------------------------------------------------
+
+
+def test_all_on_a_big_org_warns(tmp_path: Path) -> None:
+    """``all=True`` past LARGE boxes says, as a LargeChartWarning, that the chart will
+    be large, and names the way out; the default chart of the same org does not."""
+    snap = orgdiff.load(generate(2000, tmp_path / "org")).snapshots[-1]
+    assert len(snap.people) + len(snap.units) > LARGE
+    with pytest.warns(LargeChartWarning, match=r"drawing all [\d,]+ boxes.*--focus UNIT"):
+        render(snap, all=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        render(snap)
+
+
+def test_the_cli_all_flag_draws_everyone(tmp_path: Path) -> None:
+    """`orgdiff render DATE --all`, as a user runs it: every person of a 300-person org
+    is in the chart; without --all, the chart is folded and says so."""
+    folder = generate(300, tmp_path / "org")
+    snap = orgdiff.load(folder).at(AFTER)
+
+    def dot(*extra: str) -> str:
+        proc = subprocess.run(
+            [
+                *(sys.executable, "-m", "orgdiff", "--org", str(folder), "render", AFTER),
+                *("--format", "dot", "-o", "-", *extra),
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=120,
+        )
+        assert (0, "") == (proc.returncode, proc.stderr)
+        return proc.stdout
+
+    everyone = sorted(f'id="{svg_id("person", p)}"' for p in snap.people)
+    drawn = sorted(re.findall(r'id="person-[^"]+"', dot("--all")))
+    assert everyone == drawn
+    folded = dot()
+    assert len(re.findall(r'id="person-[^"]+"', folded)) < len(everyone)
+    assert "See them with --focus UNIT, --depth N or --all." in folded
+
+
+def test_titles_wrap_and_names_stay_whole() -> None:
+    """A long title wraps at about 26 characters a line, nothing lost; a long name is
+    one line, never cut."""
+    name = "Maximiliana Alexandrovna Konstantinopolskaya-Smythe"
+    title = "Strategic initiatives for MSL (former co-lead of AGI Foundations)"
+    snap = Snapshot(
+        date=dt.date(2020, 1, 1),
+        event="e",
+        units={"u": Unit(id="u", name="U", lead="p")},
+        people={"p": Person(id="p", unit="u", title=title)},
+        identities={"p": Identity(id="p", name=name)},
+    )
+    chart = svg_of(snap)
+    lines = chart.boxes["person-p"].lines
+    assert [
+        name,
+        "Strategic initiatives for",
+        "MSL (former co-lead of AGI",
+        "Foundations)",
+    ] == lines
+    check_layout(snap, chart)
