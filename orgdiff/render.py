@@ -568,9 +568,8 @@ class _Chart:
                         continue
                     if is_head:
                         parent = self.units[uid].parent
+                        # co-leads side by side: each one below the parent unit's head
                         up = head_node(parent) if parent in opened and uid not in tops else None
-                        if heads[uid][0] != pid:
-                            up = self.ids("person", heads[uid][0]) if up is None else up
                         items.append(_Item(self.ids("person", pid), uid, up, False, head=True))
                     else:
                         items.append(_Item(self.ids("person", pid), uid, head_node(uid), False))

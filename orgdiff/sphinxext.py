@@ -195,7 +195,12 @@ class _Chart:
         graph = render(self.obj, title="", **self.options)
         # Graphviz prefixes the SVG's element ids with the graph's id: unique in the page.
         graph.attr("graph", id=prefix)
-        self.svg = _clean(_svg_cached(graph.source, cache_dir), self.alt)
+        svg = _clean(_svg_cached(graph.source, cache_dir), self.alt)
+        # The chart's own ids (unit-ID, person-ID...) repeat from chart to chart: in a
+        # page they are PREFIX-unit-ID, PREFIX-person-ID...
+        self.svg = re.sub(
+            r' id="(?!' + re.escape(prefix) + r')([^"]*)"', rf' id="{prefix}-\1"', svg
+        )
 
 
 def _draw_all(charts: Sequence[_Chart], env: BuildEnvironment) -> None:
