@@ -302,3 +302,15 @@ def test_titles_wrap_and_names_stay_whole() -> None:
         "Foundations)",
     ] == lines
     check_layout(snap, chart)
+
+
+def test_diff_charts_of_big_orgs_keep_the_budget(generated: dict[int, orgdiff.Timeline]) -> None:
+    """The budget, --depth and --focus work on diff charts too: a 10,000-person diff
+    chart is folded to at most BUDGET boxes within 4,000 pt each way."""
+    tl = generated[10_000]
+    d = orgdiff.diff(tl.snapshots[0], tl.snapshots[-1])
+    for options in ({}, {"depth": 1}, {"focus": tl.snapshots[-1].children("company")[0]}):
+        chart = svg_of(d, **options)
+        check_layout(d, chart)
+        assert len(boxes(chart)) <= BUDGET, options
+        assert (chart.width <= MAX_SIDE, chart.height <= MAX_SIDE) == (True, True), options
