@@ -241,9 +241,11 @@ def render(
     below the top, for units and for people (0: the top unit and its lead's
     direct reports); ``units_only`` leaves people out. ``title`` replaces the
     default title (the date and the event). By default a chart draws at most
-    ``budget`` boxes and folds the rest into summaries; ``all=True`` draws
+    ``budget`` boxes (at least 4) and folds the rest into summaries; ``all=True`` draws
     everything (a :class:`LargeChartWarning` when that is a lot).
     """
+    if budget < 4:
+        raise ValueError(f"a chart's budget is at least 4 boxes, not {budget}")
     if isinstance(obj, Diff):
         a, b = obj.before, obj.after
         if focus is not None and focus not in a.units and focus not in b.units:

@@ -248,3 +248,10 @@ def test_a_removed_root_still_gives_one_tree() -> None:
     svg = render_dot(render(orgdiff.diff(a, b)).source, "svg").decode()
     assert "NewCo" in svg_text(svg)
     assert "Acme Robotics" in svg_text(svg)
+
+
+def test_a_budget_below_four_boxes_is_refused() -> None:
+    """The smallest folded chart is a unit, its lead, one summary of people and one of
+    units: a smaller budget is an error, not a chart that breaks it."""
+    with pytest.raises(ValueError, match="at least 4 boxes, not 3"):
+        render(TL.at("2024-06"), budget=3)
