@@ -21,7 +21,7 @@ or changed in amber; lineage edges lead from each removed unit to the units its
 remit went to; a legend below says what colours and dashes mean.
 
 Every element carries a stable SVG id (``unit-ID``, ``person-ID``) and classes
-(``unit``, ``person``, ``summary``, ``reports-to``, ``lineage``, ``relation``,
+(``unit``, ``person``, ``summary``, ``reports-to``, ``part-of``, ``lineage``, ``relation``,
 ``added``, ``removed``, ``changed``, ``uncertain``); a tooltip gives the facts.
 
 Text fits in real fonts: Graphviz is told ``Verdana``, whose metrics it knows
@@ -334,6 +334,8 @@ class _Item:
 
 
 _Stacks = dict[str | None, list[list[_Item]]]
+#: The line from a unit to a unit (or summary) below it, in a chart of units.
+PART_OF = {"class": "part-of"}
 
 
 class _Chart:
@@ -522,7 +524,6 @@ class _Chart:
                         if unit_of == uid or unit_of in self._ancestors(uid, level):
                             home[lead] = uid
                             placed.add(lead)
-            self.home = home
             heads: dict[str, list[str]] = {
                 uid: [p for p in leads(self.units[uid]) if home.get(p) == uid] for uid in opened
             }
@@ -544,12 +545,7 @@ class _Chart:
                 for uid in opened:
                     parent = self.units[uid].parent
                     up = head_node(parent) if parent in opened and uid not in tops else None
-                    cl = None
-                    items.append(
-                        _Item(
-                            self.ids("unit", uid), cl, up, up is not None, {"class": "reports-to"}
-                        )
-                    )
+                    items.append(_Item(self.ids("unit", uid), None, up, up is not None, PART_OF))
             else:
                 for pid in drawn_people:
                     person = self.people[pid]
@@ -600,7 +596,9 @@ class _Chart:
                         tail = self.ids("person", boss)
                         items.append(_Item(node, cluster, tail, True, {"class": "reports-to"}))
                     else:
-                        items.append(_Item(node, cluster, head_node(uid), units_only))
+                        items.append(
+                            _Item(node, cluster, head_node(uid), units_only, dict(PART_OF))
+                        )
                     self.summaries[node] = ("unit", kid, lines)
                     self.summary_people += sub_people[kid]
                     self.summary_units += sub_units[kid]
@@ -613,7 +611,7 @@ class _Chart:
                         *wrap(self.units[uid].name),
                         f"— {_count(n_people, n_units)}",
                     ]
-                    items.append(_Item(node, cluster, head_node(uid), units_only))
+                    items.append(_Item(node, cluster, head_node(uid), units_only, dict(PART_OF)))
                     self.summaries[node] = ("more-units", uid, lines)
                     self.summary_people += n_people
                     self.summary_units += n_units
