@@ -41,6 +41,7 @@ a link.
 
 from __future__ import annotations
 
+import itertools
 import textwrap
 import unicodedata
 import warnings
@@ -625,10 +626,28 @@ class _Chart:
                     self.summary_people += n_hidden
             self.summary_count = len(self.summaries)
 
+            # Units of one box each (a lead alone, or no one), hanging below the same
+            # node in the same parent unit, go one under the other: a column of boxes.
+            in_box: dict[str | None, int] = {}
+            for it in items:
+                in_box[it.cluster] = in_box.get(it.cluster, 0) + 1
+            columns: dict[tuple[str, str | None], list[_Item]] = {}
+            if not units_only:
+                for it in items:
+                    box = it.cluster
+                    if not it.head or it.parent is None or box is None or in_box[box] != 1:
+                        continue
+                    if any(c in opened for c in kids.get(box, [])):
+                        continue
+                    columns.setdefault((it.parent, self.units[box].parent), []).append(it)
+            self.chains = [group for group in columns.values() if len(group) >= 2]
+
             # Stacks: leaves hanging below the same node in the same box.
             has_children = {it.parent for it in items if it.parent is not None}
             # Those joined by a line first; those placed there (manager not known) after.
             groups: dict[tuple[str, str | None], list[_Item]] = {}
+            # (a unit with a lineage line is not stacked: the line ranks it, see _lineage)
+            has_children |= self._lineage_units() if units_only else set()
             for it in items:
                 if it.parent is None or it.head or it.node in has_children:
                     continue
@@ -754,6 +773,9 @@ class _Chart:
                 g.edge(it.parent, it.node, **it.edge)
             else:
                 g.edge(it.parent, it.node, style="invis")
+        for chain in self.chains:
+            for above, below in itertools.pairwise(chain):
+                g.edge(above.node, below.node, style="invis", weight="10")
         self._gone_reporting_lines()
         self._relations()
         self._lineage()
@@ -778,8 +800,9 @@ class _Chart:
         """Whether the drawing will likely be wider than :data:`MAX_WIDTH`: each box
         as wide as its children side by side, a stack one or two boxes wide."""
         kids: dict[str, list[str]] = {}
+        skip = stacked | {it.node for chain in self.chains for it in chain[1:]}
         for it in items:
-            if it.parent is not None and it.node not in stacked:
+            if it.parent is not None and it.node not in skip:
                 kids.setdefault(it.parent, []).append(it.node)
         hanging: dict[str, float] = {}
         tall: dict[str, float] = {}
@@ -1079,7 +1102,18 @@ class _Chart:
             return self.ids("person", entity), {}
         return None
 
-    def _line(self, tail: str, head: str, text: str, attrs_: dict[str, str]) -> None:
+    def _line(
+        self,
+        tail: str,
+        head: str,
+        text: str,
+        attrs_: dict[str, str],
+        where: str = "label",
+        *,
+        rank: bool = False,
+    ) -> None:
+        """A line labelled ``text`` (as a ``label``: room is made for it; or as an
+        ``xlabel``: placed after the layout) that ranks nothing unless ``rank``."""
         a = self._endpoint(tail)
         b = self._endpoint(head)
         if a is None or b is None or a[0] == b[0]:
@@ -1092,7 +1126,13 @@ class _Chart:
         if "ltail" in extra and extra.get("lhead") == extra["ltail"]:
             return
         self.g.edge(
-            a[0], b[0], xlabel=label(text), constraint="false", arrowhead="vee", **extra, **attrs_
+            a[0],
+            b[0],
+            constraint="true" if rank else "false",
+            arrowhead="vee",
+            **{where: label(text)},
+            **extra,
+            **attrs_,
         )
 
     def _relations(self) -> None:
@@ -1115,7 +1155,9 @@ class _Chart:
             )
 
     def _lineage(self) -> None:
-        """From each removed unit to where its remit went; to each new unit split off."""
+        """From each removed unit to where its remit went; to each new unit split off.
+        In a chart of units the line ranks its ends (the old unit above the new one,
+        the label given room); among people's boxes it only joins them."""
         d = self.status.diff
         if d is None:
             return
@@ -1135,6 +1177,19 @@ class _Chart:
                     if origin in d.after.units:  # split off from a unit that goes on
                         self._lineage_edge(origin, c.id, "split off", c.confidence)
 
+    def _lineage_units(self) -> set[str]:
+        """Node ids of the units a lineage line starts or ends at (units-only charts)."""
+        d = self.status.diff
+        out: set[str] = set()
+        if d is None:
+            return out
+        for c in d.changes:
+            ends = [*c.into, *c.from_]
+            if c.kind in (ChangeKind.UNIT_REMOVED, ChangeKind.UNIT_ADDED) and ends:
+                for uid in (c.id, *ends):
+                    out.add(self.ids("unit", uid))
+        return out
+
     def _lineage_edge(self, tail: str, head: str, text: str, confidence: Confidence) -> None:
         classes = "lineage" + (" uncertain" if _dashed(confidence) else "")
         self._line(
@@ -1148,6 +1203,8 @@ class _Chart:
                 "class": classes,
                 "id": svg_id("lineage", f"{tail}\0{head}"),
             },
+            "label" if self.units_only else "xlabel",
+            rank=self.units_only,
         )
 
     def _pad(self, footer: list[str]) -> float:

@@ -3,7 +3,7 @@
 On every chart of both datasets (each snapshot, with people and units only, and
 the diff of each pair of consecutive snapshots) and on generated orgs of 100 to
 10,000 people: each person is below their manager; no two boxes overlap unless
-one holds the other; every text lies inside its box, with a width estimated for
+one holds the other; no line's label covers a box; every text lies inside its box, with a width estimated for
 DejaVu Sans (wider than Noto, Liberation, Arial and Helvetica); everything,
 the title too, lies inside the drawing; and a default chart stays within its
 size budget.
@@ -71,6 +71,12 @@ def check_layout(obj: Snapshot | Diff, chart: Chart) -> None:
         assert chart.page.contains(box.rect), box.id
     for text in chart.texts:
         assert chart.page.contains(text.rect), (text.content, chart.page, text.rect)
+    # A line's label covers no box.
+    own = {id(t) for box in chart.boxes.values() for t in box.texts}
+    nodes = [box for box in drawn if box.kind == "node"]
+    for text in chart.texts:
+        if id(text) not in own:
+            assert [] == [b.id for b in nodes if text.rect.overlaps(b.rect)], text.content
 
 
 def charts_of(path: Path) -> Iterator[tuple[str, Snapshot | Diff, dict[str, object]]]:
