@@ -320,3 +320,53 @@ def test_diff_charts_of_big_orgs_keep_the_budget(generated: dict[int, orgdiff.Ti
         check_layout(d, chart)
         assert len(boxes(chart)) <= BUDGET, options
         assert (chart.width <= MAX_SIDE, chart.height <= MAX_SIDE) == (True, True), options
+
+
+def test_depth_limits_people_too(generated: dict[int, orgdiff.Timeline]) -> None:
+    """``depth=1``: units one level below the top, and people at most two reporting
+    lines below the top person; everyone else is counted in a summary."""
+    snap = generated[1000].snapshots[-1]
+    chart = svg_of(snap, depth=1)
+    drawn = [b.id.removeprefix("person-") for b in chart.by_class("person")]
+    assert drawn
+    assert [] == [p for p in drawn if len(snap.chain(p)) - 1 > 2]
+    summed = sum(count_in(b) for b in chart.by_class("summary"))
+    assert len(snap.people) == len(drawn) + summed
+
+
+def test_co_leads_head_their_unit_side_by_side(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A unit with two leads (read through render.leads, the one place that knows
+    how a unit names its leads) draws both at the top of its box, on one row."""
+    module = sys.modules["orgdiff.render"]  # (orgdiff.render is the function)
+    tl = orgdiff.load(DATASETS["example"])
+    snap = tl.at("2024-06")
+    original = module.leads
+
+    def two_leads(unit: Unit) -> tuple[str, ...]:
+        return ("ben-okafor", "chen-li") if unit.id == "autonomy" else original(unit)
+
+    monkeypatch.setattr(module, "leads", two_leads)
+    # Chen Li is of a unit below Autonomy: as a co-lead of Autonomy she heads it too.
+    snap = Snapshot(
+        date=snap.date,
+        event=snap.event,
+        units={
+            **snap.units,
+            "research": Unit(id="research", name="Applied Research", parent="acme"),
+        },
+        people={
+            **snap.people,
+            "chen-li": Person(id="chen-li", unit="autonomy", reports_to="ada-park"),
+            "eli-moreau": Person(id="eli-moreau", unit="autonomy", reports_to="chen-li"),
+        },
+        identities=snap.identities,
+    )
+    chart = svg_of(snap)
+    ben = chart.boxes["person-ben-okafor"].rect
+    chen = chart.boxes["person-chen-li"].rect
+    box = chart.boxes["unit-autonomy"].rect
+    assert ben.cy == chen.cy
+    assert box.contains(ben)
+    assert box.contains(chen)
+    assert ["Autonomy"] == chart.boxes["unit-autonomy"].lines  # no "lead:" line: they are drawn
+    check_layout(snap, chart)
