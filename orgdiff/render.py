@@ -491,24 +491,24 @@ class _Chart:
             for mem in members.values():
                 mem.sort(key=lambda p: (plevel.get(p, 0), order[p]))
 
+        # Subtree totals, for the summaries.
+        own: dict[str, int] = {}
+        for person in self.people.values():
+            if person.unit in level:
+                own[person.unit] = own.get(person.unit, 0) + 1
+        sub_people: dict[str, int] = {}
+        sub_units: dict[str, int] = {}
+        for uid in sorted(level, key=level.__getitem__, reverse=True):
+            sub_people[uid] = own.get(uid, 0) + sum(sub_people[c] for c in kids.get(uid, []))
+            sub_units[uid] = 1 + sum(sub_units[c] for c in kids.get(uid, []))
+
         def plan(budget: int | None) -> tuple[list[_Item], _Stacks, set[str]]:
             opened, slots = self._fold(tops, kids, level, members, plevel, depth, budget)
             self.opened = opened
             self.units_only = units_only
             chosen = {p for u, n in opened.items() for p in members.get(u, [])[:n]}
-            drawn_people = {p: None for p in self.people if p in chosen}  # in file order
+            drawn_people = dict.fromkeys(sorted(chosen, key=order.__getitem__))  # file order
             self.drawn_people = drawn_people
-
-            # Subtree totals, for the summaries.
-            own: dict[str, int] = {}
-            for person in self.people.values():
-                if person.unit in level:
-                    own[person.unit] = own.get(person.unit, 0) + 1
-            sub_people: dict[str, int] = {}
-            sub_units: dict[str, int] = {}
-            for uid in sorted(level, key=level.__getitem__, reverse=True):
-                sub_people[uid] = own.get(uid, 0) + sum(sub_people[c] for c in kids.get(uid, []))
-                sub_units[uid] = 1 + sum(sub_units[c] for c in kids.get(uid, []))
 
             # Where each drawn person sits: a lead heads the highest open unit they
             # lead, at or below their own; everyone else their own unit.
