@@ -683,7 +683,7 @@ class _Chart:
             nodesep="0.15",
             ranksep="0.3",
             bgcolor="white",
-            pad=f"{self._pad(footer_lines):.3f}",
+            pad=f"{self._pad(footer_lines):.3f},0.15",
         )
         g.attr(
             "node",
@@ -1221,10 +1221,8 @@ class _Chart:
         WebAssembly Graphviz has no HTML-like labels)."""
         rows: list[str] = []
         if isinstance(obj, Diff):
-            rows.append(
-                "Green: added; red: removed; amber: moved, renamed or changed; "
-                "blue arrows: where a removed unit's remit went."
-            )
+            rows.append("Green: added; red: removed; amber: moved, renamed or changed.")
+            rows.append("Blue arrows: where a removed unit's remit went.")
             rows.append("Dashed: reported or rumoured, not confirmed.")
         if self.summary_count:
             boxes = _plural(self.summary_count, "grey box").replace("boxs", "boxes")
