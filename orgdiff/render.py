@@ -525,6 +525,7 @@ class _Chart:
                         if unit_of == uid or unit_of in self._ancestors(uid, level):
                             home[lead] = uid
                             placed.add(lead)
+            self.home = home
             heads: dict[str, list[str]] = {
                 uid: [p for p in leads(self.units[uid]) if home.get(p) == uid] for uid in opened
             }
@@ -1119,12 +1120,13 @@ class _Chart:
         if a is None or b is None or a[0] == b[0]:
             return
         extra: dict[str, str] = {}
-        if "cluster" in a[1]:
+        # A line clips to a unit's box unless its other end is inside that box.
+        if "cluster" in a[1] and tail not in self._boxes_around(head):
             extra["ltail"] = a[1]["cluster"]
-        if "cluster" in b[1]:
+        if "cluster" in b[1] and head not in self._boxes_around(tail):
             extra["lhead"] = b[1]["cluster"]
-        if "ltail" in extra and extra.get("lhead") == extra["ltail"]:
-            return
+        if tail in self._boxes_around(head) and head in self._boxes_around(tail):
+            return  # a unit to itself
         self.g.edge(
             a[0],
             b[0],
@@ -1134,6 +1136,17 @@ class _Chart:
             **extra,
             **attrs_,
         )
+
+    def _boxes_around(self, entity: str) -> set[str]:
+        """The units whose boxes hold what stands for ``entity`` in a chart with people."""
+        if self.units_only:
+            return set()
+        start = self.home.get(entity) if entity in self.people else entity
+        out: set[str] = set()
+        while start is not None and start in self.units and start not in out:
+            out.add(start)
+            start = self.units[start].parent
+        return out
 
     def _relations(self) -> None:
         d = self.status.diff

@@ -370,3 +370,18 @@ def test_co_leads_head_their_unit_side_by_side(monkeypatch: pytest.MonkeyPatch) 
     assert box.contains(chen)
     assert ["Autonomy"] == chart.boxes["unit-autonomy"].lines  # no "lead:" line: they are drawn
     check_layout(snap, chart)
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's dot is not on PATH")
+@pytest.mark.parametrize("name", sorted(DATASETS))
+def test_graphviz_warns_of_nothing_in_any_chart(name: str) -> None:
+    """Protects charts Graphviz draws as asked: no line clipped to a box its end is
+    inside of, no node in two boxes, nothing it had to guess (dot's warnings)."""
+    dot = shutil.which("dot")
+    assert dot is not None
+    for what, obj, options in charts_of(DATASETS[name]):
+        source = render(obj, **options).source  # type: ignore[arg-type]
+        proc = subprocess.run(
+            [dot, "-Tsvg"], input=source.encode(), capture_output=True, timeout=60, check=False
+        )
+        assert (0, "") == (proc.returncode, proc.stderr.decode()), what
