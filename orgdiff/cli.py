@@ -197,7 +197,10 @@ def _chart_options(func: F) -> F:
     )(func)
     func = click.option("--units-only", is_flag=True, help="Draw units only, no people.")(func)
     func = click.option(
-        "--depth", type=click.IntRange(min=0), metavar="N", help="Draw N levels below the top unit."
+        "--depth",
+        type=click.IntRange(min=0),
+        metavar="N",
+        help="Draw N levels of units below the top one, and people N+1 levels below its lead.",
     )(func)
     func = click.option(
         "--focus", metavar="UNIT", help="Draw only this unit and what is below it."
