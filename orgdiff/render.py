@@ -594,8 +594,10 @@ class _Chart:
                     lines = [*wrap(self.units[kid].name), f"— {count}"]
                     first = next(iter(leads(self.units[kid])), None)
                     boss = self.people[first].reports_to if first and first in self.people else None
-                    if not units_only and boss is not None and boss in drawn_people:
-                        tail = self.ids("person", boss)
+                    # below its lead, when drawn (a lead of a unit above), else the lead's manager
+                    above = first if first in drawn_people else boss
+                    if not units_only and above is not None and above in drawn_people:
+                        tail = self.ids("person", above)
                         items.append(_Item(node, cluster, tail, True, {"class": "reports-to"}))
                     else:
                         items.append(
