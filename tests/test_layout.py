@@ -385,3 +385,29 @@ def test_graphviz_warns_of_nothing_in_any_chart(name: str) -> None:
             [dot, "-Tsvg"], input=source.encode(), capture_output=True, timeout=60, check=False
         )
         assert (0, "") == (proc.returncode, proc.stderr.decode()), what
+
+
+def test_reports_hang_in_one_column_or_two_when_long() -> None:
+    """A manager's reports with no reports of their own hang below them in one
+    column; more than twelve in two: the chart grows with managers, not people."""
+
+    def team(n: int) -> Snapshot:
+        people = {"boss": Person(id="boss", unit="u", title="Head")}
+        people |= {f"p{i}": Person(id=f"p{i}", unit="u", reports_to="boss") for i in range(n)}
+        return Snapshot(
+            date=dt.date(2020, 1, 1),
+            event="e",
+            units={"u": Unit(id="u", name="Team", lead="boss")},
+            people=people,
+            identities={pid: Identity(id=pid, name=f"Person {pid}") for pid in people},
+        )
+
+    for n, columns, rows in ((5, 1, 5), (20, 2, 10)):
+        snap = team(n)
+        chart = svg_of(snap)
+        check_layout(snap, chart)
+        reports = [chart.boxes[svg_id("person", f"p{i}")].rect for i in range(n)]
+        assert (columns, rows) == (
+            len({round(r.left + r.right) for r in reports}),
+            len({round(r.cy) for r in reports}),
+        )
