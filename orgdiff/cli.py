@@ -446,9 +446,18 @@ FORMAT_CHART = click.Choice(RENDER_FORMATS, case_sensitive=False)
 
 
 def _chart_options(func: F) -> F:
+    func = click.option(
+        "--all",
+        "draw_all",
+        is_flag=True,
+        help="Draw everything; by default a big org is folded into summary boxes.",
+    )(func)
     func = click.option("--units-only", is_flag=True, help="Draw units only, no people.")(func)
     func = click.option(
-        "--depth", type=click.IntRange(min=0), metavar="N", help="Draw N levels below the top unit."
+        "--depth",
+        type=click.IntRange(min=0),
+        metavar="N",
+        help="Draw N levels of units below the top one, and people N+1 levels below its lead.",
     )(func)
     func = click.option(
         "--focus", metavar="UNIT", help="Draw only this unit and what is below it."
@@ -468,6 +477,20 @@ def _start_engine(fmt: str) -> None:
 
     if fmt in CHARTS or fmt == "graphviz-json":
         start("json" if fmt == "graphviz-json" else fmt)
+
+
+def _draw(obj: Any, **options: Any) -> Any:
+    """orgdiff.render(obj, **options), its warning (a large --all chart) on standard error."""
+    import warnings
+
+    from .render import render
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        graph = render(obj, **options)
+    for w in caught:
+        click.echo(f"orgdiff: {w.message}", err=True)
+    return graph
 
 
 def _chart_bytes(graph: Any, fmt: str) -> bytes:
@@ -505,6 +528,7 @@ def diff_command(
     depth: int | None,
     units_only: bool,
     color: bool | None,
+    draw_all: bool,
 ) -> None:
     """What changed between the org at BEFORE and at AFTER.
 
@@ -540,10 +564,8 @@ def diff_command(
 
         check_focus(d, focus)  # a unit of either date, else one line with a did-you-mean
     if fmt in (*CHARTS, "graphviz-json"):
-        from .render import render
-
         title = f"{tl.name}, {d.date_before} → {d.date_after}: {d.after.event}"
-        graph = render(d, focus=focus, depth=depth, units_only=units_only, title=title)
+        graph = _draw(d, focus=focus, depth=depth, units_only=units_only, title=title, all=draw_all)
         name = (
             f"{_slug(ctx.org_slug(tl))}-{_date_name(before, d.before)}-"
             f"{_date_name(after, d.after)}.{_extension(fmt)}"
@@ -606,14 +628,17 @@ def render(
     focus: str | None,
     depth: int | None,
     units_only: bool,
+    draw_all: bool,
 ) -> None:
     """Draw the org as it stood at DATE (default: latest) and write the chart to a file.
 
-    Units are boxes with their lead, people sit inside their units, reporting
-    lines join them; reported and rumoured facts are dashed. SVG needs nothing
-    but orgdiff; PNG and PDF need Graphviz's `dot` on PATH. A DATE after the
-    last snapshot draws the last snapshot, says so on standard error, and keeps
-    the asked DATE in the file name.
+    Top-down: each unit a box headed by its lead, people below their managers,
+    reports with no reports of their own in compact stacks; reported and rumoured
+    facts are dashed. A big org is folded to about 150 boxes (grey summaries; see
+    more with --focus, --depth or --all). SVG needs nothing but orgdiff; PNG and
+    PDF need Graphviz's `dot` on PATH. A DATE after the last snapshot draws the
+    last snapshot, says so on standard error, and keeps the asked DATE in the
+    file name.
     """
     fmt = _pick_format(fmt, output, RENDER_FORMATS, "svg", strict=True)
     _start_engine(fmt)
@@ -633,14 +658,13 @@ def render(
             )
         data: bytes = _json(snapshot_json(snap, tl)).encode("utf-8")
     else:
-        from .render import render as draw
-
-        graph = draw(
+        graph = _draw(
             snap,
             focus=focus,
             depth=depth,
             units_only=units_only,
             title=f"{tl.name}, {snap.date.isoformat()}: {snap.event}",
+            all=draw_all,
         )
         data = _chart_bytes(graph, fmt)
     _deliver(data, output, default_name=name, dataset=ctx.folder())
