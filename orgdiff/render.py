@@ -134,6 +134,13 @@ def leads(unit: Unit) -> tuple[str, ...]:
     return unit.leads
 
 
+def _lead_line(names: Sequence[str]) -> str:
+    """``lead: A``, or ``leads: A and B`` for co-leads."""
+    from .events import join_names
+
+    return f"lead{'s' if len(names) > 1 else ''}: {join_names(names)}"
+
+
 def svg_id(kind: str, entity: str) -> str:
     """``kind-entity``, with any character but ASCII letters, digits, ``-`` and
     ``.`` written as ``_HEX_``: the same for the same id, different for different ids."""
@@ -872,7 +879,7 @@ class _Chart:
         heads = () if self.units_only else self.heads.get(uid, ())
         names = [_name(self.snaps, p) for p in leads(unit) if p not in heads]
         if names:
-            lines.append(f"lead: {', '.join(names)}")
+            lines += wrap(_lead_line(names))
         state = self.status.units.get(uid)
         if state in ("added", "removed"):
             lines.append(f"({state})")
@@ -889,7 +896,7 @@ class _Chart:
                 lines.append(f"part of: {_name(self.snaps, unit.parent)}")
             names = [_name(self.snaps, p) for p in leads(unit)]
             if names:
-                lines.append(f"lead: {', '.join(names)}")
+                lines.append(_lead_line(names))
         else:
             fact = person = self.people[entity]
             lines = [_name(self.snaps, entity)]

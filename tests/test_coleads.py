@@ -578,8 +578,15 @@ def test_lead_changes_are_exactly_the_units_whose_leads_differ(
 
 
 def test_charts_name_every_lead() -> None:
-    """A real chart (SVG from Graphviz) has a text line naming every co-lead, in order."""
-    svg = orgdiff.to_svg(eng_led_by("bo-chen", "di-ito"))
+    """A real chart of units (SVG from Graphviz) has a text line naming every co-lead,
+    in order; a chart of people draws each co-lead's own box heading the unit."""
+    snap = eng_led_by("bo-chen", "di-ito")
+    svg = orgdiff.to_svg(snap, units_only=True)
     texts = [t.text for t in ElementTree.fromstring(svg).iter("{http://www.w3.org/2000/svg}text")]
     assert 1 == texts.count("leads: Bo Chen and Di Ito")
     assert 1 == texts.count("lead: Ana Ruiz")
+
+    root = ElementTree.fromstring(orgdiff.to_svg(snap))
+    ns = "{http://www.w3.org/2000/svg}"
+    ids = {g.get("id") for g in root.iter(f"{ns}g")}
+    assert {"person-bo-chen", "person-di-ito"} <= ids
