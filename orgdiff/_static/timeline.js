@@ -464,7 +464,6 @@
   var pinch = null;
 
   stage.addEventListener("pointerdown", function (ev) {
-    stage.setPointerCapture(ev.pointerId);
     pointers.set(ev.pointerId, { x: ev.clientX, y: ev.clientY });
     dragged = false;
     if (pointers.size === 2) {
@@ -488,6 +487,8 @@
     var dx = now.x - last.x;
     var dy = now.y - last.y;
     if (dragged || Math.abs(dx) + Math.abs(dy) > 3) {
+      // Captured once it is a drag, so that a plain click reaches the box clicked.
+      if (!stage.hasPointerCapture(ev.pointerId)) stage.setPointerCapture(ev.pointerId);
       dragged = true;
       stage.classList.add("dragging");
       panBy(dx, dy);
