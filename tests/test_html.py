@@ -331,3 +331,33 @@ def test_hostile_names_render_as_text(files: dict[str, Path], open_page: Any) ->
     assert sorted(t.ids("#stage g.hit")) == sorted(["unit-top", *(f"person-{k}" for k in HOSTILE)])
     _shot(t, "html-hostile")
     assert t.tab.evaluate("window.pwned") is None
+
+
+@pytest.fixture(scope="module")
+def big(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A generated org of 600 people, more than a default chart holds."""
+    from benchmarks.generate import generate
+
+    out = tmp_path_factory.mktemp("big")
+    org = generate(600, out / "org")
+    run = _orgdiff("--org", str(org), "timeline", "-o", str(out / "big.html"))
+    assert run.returncode == 0, run.stderr
+    return out / "big.html"
+
+
+@needs_chromium
+def test_a_summary_opens_in_place_and_up_closes_it(big: Path, open_page: Any) -> None:
+    t = open_page(big)
+    summaries = t.ids("#stage g.node.summary")
+    assert summaries
+    first = summaries[0]
+    uid = re.sub(r"^(unit|more-units|more-people)-", "", first)
+    t.tab.click(f'[id="{first}"]')
+    assert t.tab.is_visible("#up")
+    assert t.tab.evaluate("location.hash").endswith(f"&focus={uid}")
+    # The focused chart draws the unit itself, with what the summary held.
+    assert t.ids(f'#stage g.cluster[id="unit-{uid}"], #stage g.node[id="unit-{uid}"]')
+    assert t.ids(f'#stage [id="{first}"].summary') == []
+    t.tab.click("#up")
+    assert t.ids("#stage g.node.summary") == summaries
+    assert not t.tab.is_visible("#up")
