@@ -244,6 +244,16 @@ def test_search_highlights_lecun(files: dict[str, Path], open_page: Any) -> None
     assert t.ids("#stage g.hit.current") == ["person-yann-lecun"]
     assert t.tab.text_content("#info h2") == "Yann LeCun"
     _shot(t, "html-search-lecun")
+    # The zoom and the search are kept across dates.
+    box = t.tab.get_attribute("#stage svg", "viewBox")
+    t.tab.click("#prev")
+    assert t.tab.get_attribute("#stage svg", "viewBox") == box
+    assert t.tab.input_value("#search") == "LeCun"
+    assert t.ids("#stage g.hit") == ["person-yann-lecun"]
+    # At the last date he has left: the page says the data has him elsewhere.
+    t.tab.fill("#slider", str(len(orgdiff.load(META).snapshots) - 1))
+    assert t.ids("#stage g.hit") == []
+    assert t.tab.text_content("#hits") == "none here; 1 at other dates"
 
 
 @needs_chromium
@@ -361,3 +371,51 @@ def test_a_summary_opens_in_place_and_up_closes_it(big: Path, open_page: Any) ->
     t.tab.click("#up")
     assert t.ids("#stage g.node.summary") == summaries
     assert not t.tab.is_visible("#up")
+
+
+# --- the command line -------------------------------------------------------------------
+
+
+def test_the_commands_name_their_files_and_take_html_from_the_extension(tmp_path: Path) -> None:
+    run = subprocess.run(
+        [sys.executable, "-m", "orgdiff", "--org", str(META), "timeline"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert (run.returncode, run.stdout, run.stderr) == (0, "meta-ai-timeline.html\n", "")
+    run = _orgdiff("--org", str(META), "render", "2025-08-19", "-o", str(tmp_path / "x.html"))
+    assert (run.returncode, run.stderr) == (0, "")
+    doc = (tmp_path / "x.html").read_text(encoding="utf-8")
+    assert doc.startswith("<!DOCTYPE html>\n")
+    assert doc.count('"timeline":false') == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["timeline", "--focus", "fiar"], "orgdiff: error: no unit `fiar` on 2013-12-09 or "),
+        (
+            ["timeline", "-o", "t.svg"],
+            "orgdiff: error: cannot tell the format of t.svg from its extension .svg; "
+            "pass --format (html)\n",
+        ),
+        (["timeline", "--until", "2001"], "orgdiff: error: no snapshot of Meta AI from the first"),
+    ],
+)
+def test_bad_timeline_input_is_one_line_and_status_2(
+    tmp_path: Path, args: list[str], message: str
+) -> None:
+    run = subprocess.run(
+        [sys.executable, "-m", "orgdiff", "--org", str(META), *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert run.returncode == 2
+    assert run.stdout == ""
+    assert len(run.stderr.splitlines()) == 1, run.stderr
+    assert run.stderr.startswith(message), run.stderr
+    assert list(tmp_path.iterdir()) == []

@@ -412,7 +412,17 @@
         state.hits.push(n);
       }
     });
-    $("hits").textContent = state.hits.length ? state.hits.length + " found" : "none found";
+    if (state.hits.length) {
+      $("hits").textContent = state.hits.length + " found";
+    } else {
+      // Not in this chart: say whether the data has it at other dates.
+      var elsewhere = Object.keys(data.entities).filter(function (id) {
+        var e = data.entities[id];
+        return fold([e.name, id].concat(e.aliases).join("\n")).indexOf(q) >= 0;
+      }).length;
+      $("hits").textContent = elsewhere ? "none here; " + elsewhere + " at other dates"
+                                        : "none found";
+    }
     if (move && state.hits.length) nextHit(1);
   }
 
