@@ -244,7 +244,7 @@ def page(
     }
     data = {
         "org": tl.name,
-        "timeline": snapshots is None,
+        "timeline": changes,
         "changes": changes,
         "dates": [s.date.isoformat() for s in tl.snapshots],
         "views": views,
@@ -252,9 +252,7 @@ def page(
         "sources": sources,
         "entities": _entities(tl),
     }
-    return document(
-        data, title or f"{tl.name}: {'timeline' if snapshots is None else shown[0].date}"
-    )
+    return document(data, title or f"{tl.name}: {'timeline' if changes else shown[0].date}")
 
 
 def document(data: dict[str, Any], title: str) -> str:
