@@ -47,6 +47,41 @@ def test_script_json_is_the_same_json_and_holds_no_unsafe_character(value: Any) 
     assert re.search("[<>&\u2028\u2029]", text) is None
 
 
+def test_facts_are_stored_as_runs_of_unchanged_snapshots() -> None:
+    """An entity's facts are kept once per run of snapshots in which they did
+    not change, so the page grows with changes, not snapshots times people."""
+    from orgdiff.formats.html import _entities
+
+    found = _entities(orgdiff.load(REPO / "tests" / "data" / "example"))
+    assert found["ada-park"] == {
+        "kind": "person",
+        "name": "Ada Park",
+        "aliases": ["박에이다"],
+        "runs": [
+            [
+                0,
+                3,
+                {
+                    "title": "Chief Executive",
+                    "unit": "acme",
+                    "reports_to": None,
+                    "confidence": "confirmed",
+                    "sources": [],
+                    "note": None,
+                },
+            ]
+        ],
+    }
+    assert [
+        (first, last, facts["name"], facts["parent"])
+        for first, last, facts in found["research"]["runs"]
+    ] == [
+        (0, 0, "Research Lab", "acme"),
+        (1, 1, "Research Lab", "engineering"),
+        (2, 3, "Applied Research", "autonomy"),
+    ]
+
+
 def _inline(doc: str, tag: str) -> list[str]:
     return re.findall(rf"<{tag}>(.*?)</{tag}>", doc, re.S)
 
