@@ -186,7 +186,7 @@
     var w = b.w;
     var h = b.h;
     var k = 1;
-    if (!keepScale || t.w > b.w || t.h > b.h) k = Math.max((t.w * 1.15) / b.w, (t.h * 1.15) / b.h);
+    if (!keepScale || t.w > b.w || t.h > b.h) k = Math.max((t.w * 1.6) / b.w, (t.h * 1.6) / b.h);
     else if (t.w < b.w / 6) k = (t.w * 6) / b.w; // so its text is legible
     if (k !== 1) {
       w = b.w * k;

@@ -298,8 +298,8 @@ _BODY = """\
 <main>
   <div id="stage" tabindex="0" aria-label="Org chart"></div>
   <aside id="side">
-    <section id="event"></section>
     <section id="info" hidden></section>
+    <section id="event"></section>
   </aside>
 </main>
 <noscript><p>This page needs JavaScript to show its charts.</p></noscript>"""
