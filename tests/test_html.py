@@ -454,3 +454,26 @@ def test_bad_timeline_input_is_one_line_and_status_2(
     assert len(run.stderr.splitlines()) == 1, run.stderr
     assert run.stderr.startswith(message), run.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+@needs_chromium
+def test_double_click_closes_a_unit_and_opens_it_again(
+    files: dict[str, Path], open_page: Any
+) -> None:
+    t = open_page(files["timeline"], "#date=2025-08-19")
+    snap = orgdiff.load(META).at("2025-08-19")
+    inside = sorted(f"person-{p}" for p, person in snap.people.items() if person.unit == "fair")
+    assert len(inside) == 3  # Rob Fergus, Yann LeCun, Yuandong Tian
+    assert all(t.tab.is_visible(f"#{pid}") for pid in inside)
+    t.tab.dblclick("#unit-fair text")
+    assert not any(t.tab.is_visible(f"#{pid}") for pid in inside)
+    assert t.tab.text_content("#unit-fair .closed-note") == (
+        f"closed: {len(inside)} people (double-click to open)"
+    )
+    _shot(t, "html-fair-closed")
+    t.tab.fill("#search", "LeCun")  # a closed unit's people are not matches
+    assert t.ids("#stage g.hit") == []
+    t.tab.dblclick("#unit-fair text")
+    assert all(t.tab.is_visible(f"#{pid}") for pid in inside)
+    assert t.ids("#stage g.hit") == ["person-yann-lecun"]
+    assert t.ids("#stage .closed-note") == []

@@ -22,7 +22,8 @@
     selected: null,              // entity id
     focus: null,                 // unit id zoomed to (in the URL)
     hits: [],
-    hit: -1
+    hit: -1,
+    closed: new Set()            // unit ids closed by the reader, kept across dates
   };
 
   // --- small helpers ----------------------------------------------------------------
@@ -202,6 +203,57 @@
       state.svg.querySelector('[id="' + CSS.escape(svgIdOf("person", id)) + '"]');
   }
 
+  // --- closing a unit: what it holds is hidden, in place ---------------------------------
+
+  function inside(inner, outer) {
+    return inner.x >= outer.x - 0.5 && inner.y >= outer.y - 0.5 &&
+      inner.x + inner.width <= outer.x + outer.width + 0.5 &&
+      inner.y + inner.height <= outer.y + outer.height + 0.5;
+  }
+
+  function applyClosed() {
+    if (!state.svg) return;
+    state.svg.querySelectorAll(".folded-away").forEach(function (n) {
+      n.classList.remove("folded-away");
+    });
+    state.svg.querySelectorAll(".closed-note").forEach(function (n) { n.remove(); });
+    state.svg.querySelectorAll("g.closed").forEach(function (n) { n.classList.remove("closed"); });
+    var all = Array.prototype.slice.call(
+      state.svg.querySelectorAll("g.node, g.cluster, g.edge"));
+    state.closed.forEach(function (uid) {
+      var unit = state.svg.querySelector('g.cluster[id="' + CSS.escape(svgIdOf("unit", uid)) + '"]');
+      if (!unit || unit.classList.contains("folded-away")) return;
+      var box = unit.getBBox();
+      var people = 0;
+      var units = 0;
+      all.forEach(function (n) {
+        if (n === unit || n.classList.contains("folded-away")) return;
+        if (inside(n.getBBox(), box)) {
+          n.classList.add("folded-away");
+          if (n.classList.contains("person")) people++;
+          if (n.classList.contains("unit")) units++;
+        }
+      });
+      unit.classList.add("closed");
+      var note = document.createElementNS(SVGNS, "text");
+      note.setAttribute("class", "closed-note");
+      note.setAttribute("x", String(box.x + box.width / 2));
+      note.setAttribute("y", String(box.y + Math.min(box.height - 6, 34)));
+      note.setAttribute("text-anchor", "middle");
+      note.textContent = "closed: " + people + (people === 1 ? " person" : " people") +
+        (units ? ", " + units + (units === 1 ? " unit" : " units") : "") +
+        " (double-click to open)";
+      unit.appendChild(note);
+    });
+  }
+
+  function toggleClosed(uid) {
+    if (state.closed.has(uid)) state.closed.delete(uid); else state.closed.add(uid);
+    applyClosed();
+    runSearch(false);
+    if (state.selected) renderInfo(state.selected);
+  }
+
   // --- drawing a view -----------------------------------------------------------------
 
   function render() {
@@ -209,6 +261,7 @@
     var svgText = state.more ? data.more[state.more] : v.chart;
     if (!svgText) { state.more = null; svgText = v.chart; }
     show(svgText);
+    applyClosed();
     $("up").hidden = !state.more;
     slider.value = String(state.view);
     $("date").textContent = v.date;
@@ -330,6 +383,26 @@
       }
       row("confidence", f.confidence);
       box.appendChild(dl);
+      var drawn = e.kind === "unit" && state.svg &&
+        state.svg.querySelector('g.cluster[id="' + CSS.escape(svgIdOf("unit", id)) + '"]');
+      if (drawn) {
+        var tools = el("p", null, "tools");
+        var zoomButton = el("button", "Zoom to it");
+        zoomButton.type = "button";
+        zoomButton.addEventListener("click", function () {
+          state.focus = id;
+          zoomTo(nodeFor(id), false);
+          writeHash();
+        });
+        var closeButton = el("button", state.closed.has(id) ? "Open it" : "Close it");
+        closeButton.type = "button";
+        closeButton.className = "toggle";
+        closeButton.addEventListener("click", function () { toggleClosed(id); });
+        tools.appendChild(zoomButton);
+        tools.appendChild(document.createTextNode(" "));
+        tools.appendChild(closeButton);
+        box.appendChild(tools);
+      }
       if (f.note) box.appendChild(el("p", f.note, "muted"));
       if (f.sources.length) {
         box.appendChild(el("h3", "Sources"));
@@ -406,7 +479,7 @@
     var i = snapIndex();
     state.svg.querySelectorAll("g.node[id], g.cluster[id]").forEach(function (n) {
       var who = entityOf(n.id);
-      if (!who || who.kind.indexOf("more") === 0) return;
+      if (!who || who.kind.indexOf("more") === 0 || n.classList.contains("folded-away")) return;
       if (searchText(who.id, i).indexOf(q) >= 0) {
         n.classList.add("hit");
         state.hits.push(n);
@@ -549,12 +622,10 @@
 
   stage.addEventListener("dblclick", function (ev) {
     var target = ev.target instanceof Element ? ev.target : null;
-    var g = target && target.closest("g.cluster[id], g.node[id]");
+    var g = target && target.closest("g.cluster[id]");
     var who = g ? entityOf(g.id) : null;
-    if (!who || who.kind !== "unit") return;
-    state.focus = who.id;
-    zoomTo(g, false);
-    writeHash();
+    if (!who || who.kind !== "unit" || g.classList.contains("summary")) return;
+    toggleClosed(who.id);
   });
 
   slider.addEventListener("input", function () { goToView(Number(slider.value)); });

@@ -19,7 +19,8 @@ Summaries: a default chart keeps to a budget of boxes and folds the rest into
 summary boxes. For up to ``extra`` summaries per page, a chart focused on the
 summary's unit is pre-rendered too; clicking the summary opens it in place
 (and "Up" closes it). A summary without such a chart says which command draws
-it. Clicking a unit that is drawn zooms to it.
+it. Double-clicking a unit that is drawn closes it: what it holds is hidden
+in place (the layout is Graphviz's and is not redone in the browser).
 """
 
 from __future__ import annotations
