@@ -267,6 +267,8 @@ EXTENSIONS = {
     ".pdf": "pdf",
     ".dot": "dot",
     ".gv": "dot",
+    ".html": "html",
+    ".htm": "html",
 }
 GRAPHVIZ_JSON_EXTENSIONS = (".graphviz.json", ".gv.json")
 
@@ -441,7 +443,7 @@ def show(ctx: _Context, date: str, fmt: str | None, output: str | None) -> None:
 REPORTS = ("text", "markdown", "json")
 CHARTS = ("svg", "png", "pdf", "dot")
 FORMAT_REPORT = click.Choice([*REPORTS, *CHARTS, "graphviz-json"], case_sensitive=False)
-RENDER_FORMATS = (*CHARTS, "json", "graphviz-json")
+RENDER_FORMATS = (*CHARTS, "json", "graphviz-json", "html")
 FORMAT_CHART = click.Choice(RENDER_FORMATS, case_sensitive=False)
 
 
@@ -477,6 +479,8 @@ def _start_engine(fmt: str) -> None:
 
     if fmt in CHARTS or fmt == "graphviz-json":
         start("json" if fmt == "graphviz-json" else fmt)
+    elif fmt == "html":
+        start("svg")
 
 
 def _draw(obj: Any, **options: Any) -> Any:
@@ -607,7 +611,8 @@ def diff_command(
     "fmt",
     type=FORMAT_CHART,
     help="svg, png, pdf, dot; json is the org's data (as `show --format json`), "
-    "graphviz-json Graphviz's layout. Default: from the extension of -o, else svg.",
+    "graphviz-json Graphviz's layout; html one interactive page. "
+    "Default: from the extension of -o, else svg.",
 )
 @click.option(
     "-o",
@@ -657,6 +662,13 @@ def render(
                 "the whole org's data, as `show --format json`"
             )
         data: bytes = _json(snapshot_json(snap, tl)).encode("utf-8")
+    elif fmt == "html":
+        from .formats.html import page
+
+        text = page(
+            tl, [snap], changes=False, focus=focus, depth=depth, units_only=units_only, all=draw_all
+        )
+        data = text.encode("utf-8")
     else:
         graph = _draw(
             snap,
@@ -668,6 +680,81 @@ def render(
         )
         data = _chart_bytes(graph, fmt)
     _deliver(data, output, default_name=name, dataset=ctx.folder())
+
+
+@cli.command()
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["html"], case_sensitive=False),
+    help="html: one self-contained interactive page (the default).",
+)
+@click.option(
+    "-o",
+    "--output",
+    metavar="FILE",
+    help="Where to write the page ('-': standard output). Default: ORG-timeline.html here.",
+)
+@click.option("--since", metavar="DATE", help="From the snapshot in effect at the start of DATE.")
+@click.option("--until", metavar="DATE", help="To the end of DATE.")
+@_chart_options
+@_org_option
+@pass_ctx
+@_reports_errors
+def timeline(
+    ctx: _Context,
+    fmt: str | None,
+    output: str | None,
+    since: str | None,
+    until: str | None,
+    focus: str | None,
+    depth: int | None,
+    units_only: bool,
+    draw_all: bool,
+) -> None:
+    """Write the whole timeline as one interactive HTML page, for a browser.
+
+    A slider steps through every snapshot (arrow keys too); each chart marks
+    what changed since the snapshot before (added green, removed red, changed
+    amber, lineage in blue) beside the event and its sources. Pan and zoom
+    (wheel, drag, +/-, Fit), search by name, title or unit (Enter cycles
+    through the matches), click a box for its facts, sources and history,
+    double-click a unit to close or open it; grey summaries open in place. The URL fragment (#date=2025-08-19&focus=fair)
+    holds the view, so a link opens it. The page loads nothing from the network.
+    """
+    from .dates import resolve, start
+    from .formats.html import page
+
+    fmt = _pick_format(fmt, output, ("html",), "html", strict=True)
+    _start_engine(fmt)
+    tl = ctx.timeline()
+    latest = tl.snapshots[-1].date
+    snaps = list(tl.snapshots)
+    if since is not None:
+        first = start(since, latest=latest)
+        in_effect = [s for s in snaps if s.date <= first]
+        snaps = in_effect[-1:] + [s for s in snaps if s.date > first]
+    if until is not None:
+        end = resolve(until, latest=latest)
+        snaps = [s for s in snaps if s.date <= end]
+    if focus is not None:
+        snaps = [s for s in snaps if focus in s.units]
+        if not snaps:
+            from .scope import check_focus
+
+            check_focus(tl.diff(tl.snapshots[0].date, tl.snapshots[-1].date), focus)
+    if not snaps:
+        raise OrgdiffError(f"no snapshot of {tl.name} from {since or 'the first'} to {until}")
+    text = page(
+        tl,
+        None if len(snaps) == len(tl.snapshots) else snaps,
+        focus=focus,
+        depth=depth,
+        units_only=units_only,
+        all=draw_all,
+    )
+    name = f"{_slug(ctx.org_slug(tl))}-timeline.html"
+    _deliver(text, output, default_name=name, dataset=ctx.folder())
 
 
 @cli.command()

@@ -47,6 +47,10 @@ Options (all optional):
     the chart without the list of events.
 ``:since: DATE`` and ``:until: DATE`` (``orgtimeline``)
     the snapshots in effect from and to those (partial) dates.
+``:interactive:`` (``orgtimeline``)
+    first, the interactive timeline (:mod:`orgdiff.formats.html`): one
+    self-contained page, written next to the images and embedded in an
+    iframe, with a time slider, pan and zoom, search and each box's facts.
 
 Charts are SVG made by orgdiff's own engine (Graphviz's ``dot`` when it is on
 PATH, else the WebAssembly build on PyPI: no system package is needed) and
@@ -371,6 +375,32 @@ def _visit_svg_html(self: Any, node: orgdiff_svg) -> None:
     raise nodes.SkipNode
 
 
+class orgdiff_page(nodes.General, nodes.Element):  # type: ignore[misc]
+    """An interactive page (:mod:`orgdiff.formats.html`). HTML writes it as a
+    file of its own next to the images and embeds it in an iframe, with a link
+    to open it in a tab; other builders leave it out."""
+
+
+def _visit_page_html(self: Any, node: orgdiff_page) -> None:
+    text: str = node["html"]
+    name = f"orgdiff-{hashlib.sha256(text.encode()).hexdigest()[:20]}.html"
+    target = Path(self.builder.outdir) / self.builder.imagedir / name
+    if not target.is_file():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(target)
+    href = html.escape(posixpath.join(self.builder.imgpath, name))
+    title = html.escape(node["title"])
+    self.body.append(
+        f'<div class="orgdiff-interactive">\n<iframe src="{href}" title="{title}" '
+        'loading="lazy" referrerpolicy="no-referrer"></iframe>\n'
+        f'<p class="orgdiff-full"><a href="{href}">Open the interactive timeline on a page '
+        "of its own</a> (arrow keys step through the snapshots)</p>\n</div>\n"
+    )
+    raise nodes.SkipNode
+
+
 def _skip(self: Any, node: nodes.Element) -> None:
     raise nodes.SkipNode
 
@@ -518,12 +548,14 @@ class OrgTimeline(_OrgDirective):
         **_OrgDirective.option_spec,
         "since": directives.unchanged_required,
         "until": directives.unchanged_required,
+        "interactive": directives.flag,
     }
 
     def run(self) -> list[nodes.Node]:
         try:
             tl = self.timeline()
             snaps = self.selected(tl)
+            interactive = self.interactive(tl, snaps) if "interactive" in self.options else []
             charts = {
                 snap.date: self.charts(snap, f"{tl.name} on {snap.date.isoformat()}")
                 for snap in snaps
@@ -531,12 +563,28 @@ class OrgTimeline(_OrgDirective):
             _draw_all([c for group in charts.values() for c in group], self.env)
         except OrgdiffError as exc:
             return self.fail(exc)
-        out: list[nodes.Node] = []
+        out: list[nodes.Node] = [*interactive]
         for snap in snaps:
             i = tl.snapshots.index(snap)
             previous = tl.snapshots[i - 1] if i > 0 else None
             out.append(self.section(tl, snap, previous, charts[snap.date]))
         return out
+
+    def interactive(self, tl: Timeline, snaps: list[Snapshot]) -> list[nodes.Node]:
+        """The interactive timeline of those snapshots (``:interactive:``)."""
+        from .formats.html import page
+
+        text = page(
+            tl,
+            None if len(snaps) == len(tl.snapshots) else snaps,
+            focus=self.options.get("focus"),
+            depth=self.options.get("depth"),
+            units_only=self.people == "hidden",
+            all="all" in self.options,
+        )
+        node = orgdiff_page(html=text, title=f"{tl.name}: the interactive timeline")
+        self.set_source_info(node)
+        return [node]
 
     def selected(self, tl: Timeline) -> list[Snapshot]:
         """The snapshots in effect from ``:since:`` to ``:until:``."""
@@ -596,6 +644,7 @@ section.orgdiff-snapshot > h2 { font-size: 1.6em; }
 .orgdiff-note { font-size: 0.9em; color: var(--color-foreground-secondary, #555); }
 .orgdiff-source-note { font-size: 0.9em; color: var(--color-foreground-secondary, #555); }
 ol.orgdiff-sources { font-size: 0.9em; }
+.orgdiff-interactive iframe { width: 100%; height: 80vh; min-height: 420px; border: 1px solid #d5dae1; border-radius: 6px; }
 """
 
 
@@ -654,6 +703,14 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_node(
         orgdiff_svg,
         html=(_visit_svg_html, None),
+        latex=(_skip, None),
+        text=(_skip, None),
+        man=(_skip, None),
+        texinfo=(_skip, None),
+    )
+    app.add_node(
+        orgdiff_page,
+        html=(_visit_page_html, None),
         latex=(_skip, None),
         text=(_skip, None),
         man=(_skip, None),

@@ -166,7 +166,7 @@ def test_render_png_by_extension_writes_png(tmp_path: Path) -> None:
         (
             ("render", "2024", "-o", "out.jpg"),
             "orgdiff: error: cannot tell the format of out.jpg from its extension .jpg; "
-            "pass --format (svg, png, pdf, dot, json, graphviz-json)",
+            "pass --format (svg, png, pdf, dot, json, graphviz-json, html)",
         ),
     ],
 )

@@ -199,6 +199,28 @@ def test_the_timeline_shows_a_visible_chart_for_every_snapshot(server: str, page
 
 
 @needs_chromium
+def test_the_timeline_embeds_the_interactive_page_first(server: str, page: Page) -> None:
+    """The interactive timeline (an iframe) comes before the static sections,
+    opens at the last snapshot and draws its chart, with no error."""
+    tab = page.open(urljoin(server, "meta-ai-timeline.html"))
+    frames = tab.locator("div.orgdiff-interactive > iframe")
+    assert 1 == frames.count()
+    frames.scroll_into_view_if_needed()
+    frame = frames.element_handle().content_frame()
+    assert frame is not None
+    frame.wait_for_selector("html[data-ready=true]")
+    last = orgdiff.load(REPO / "orgs" / "meta-ai").snapshots[-1].date.isoformat()
+    assert last == frame.text_content("#date")
+    assert frame.locator("#stage svg").is_visible()
+    first_section = tab.locator("section.orgdiff-snapshot").first.bounding_box()
+    frame_box = frames.bounding_box()
+    assert first_section is not None and frame_box is not None
+    assert frame_box["y"] < first_section["y"]
+    _screenshot(tab, "meta-ai-timeline-interactive")
+    assert not page.problems
+
+
+@needs_chromium
 def test_names_are_text_in_the_charts(server: str, page: Page) -> None:
     """Names in the charts are text a reader can select and search, not pixels."""
     tab = page.open(urljoin(server, "meta-ai-timeline.html"))

@@ -8,6 +8,7 @@ builds it there.
 from __future__ import annotations
 
 import html
+import json
 import os
 import re
 import shutil
@@ -335,3 +336,23 @@ def _later(path: Path) -> None:
     """Make a file's time certainly later than the last build's."""
     stat = path.stat()
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))
+
+
+def test_orgtimeline_interactive_embeds_the_page_before_the_sections(
+    make_app: MakeApp, tmp_path: Path
+) -> None:
+    """:interactive: writes the page (as `orgdiff timeline`) into _images/ and
+    embeds it in an iframe, before the static sections; -W passes."""
+    src = _source(tmp_path)
+    _only_page(src, "index.rst", "Title\n=====\n\n.. orgtimeline::\n   :interactive:\n")
+    app = make_app("html", srcdir=src, warningiserror=True)
+    app.build()
+    page = _page(app, "index")
+    frames = re.findall(r'<iframe src="(_images/orgdiff-[0-9a-f]{20}\.html)"', page)
+    assert len(frames) == 1
+    assert page.index("<iframe") < page.index('id="snapshot-2022-01-10"')
+    embedded = (Path(app.outdir) / frames[0]).read_text(encoding="utf-8")
+    data = re.search(r'<script type="application/json" id="orgdiff-data">(.*?)</script>', embedded)
+    assert data is not None
+    views = [v["date"] for v in json.loads(data.group(1))["views"]]
+    assert views == ["2022-01-10", "2023-03-01", "2024-06-03", "2025-02-14"]

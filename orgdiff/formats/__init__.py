@@ -1,0 +1,6 @@
+"""Outside formats, one module per format, each reading or writing one format
+and nothing else (the ``networkx.readwrite`` pattern).
+
+- :mod:`orgdiff.formats.html`: one self-contained, interactive HTML page of a
+  snapshot or of the whole timeline.
+"""

@@ -1,0 +1,479 @@
+"""The interactive HTML page: ``orgdiff render --format html`` and ``orgdiff timeline``.
+
+The escaping is checked in Python with exact results; the page itself is opened
+from disk in Debian's Chromium through Playwright (as the docs browser test
+does), with every request routed: anything but the page's own ``file://`` URL
+fails the test. One browser serves the whole module.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from test_docs_browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, needs_chromium
+
+import orgdiff
+from orgdiff.formats.html import page, script_json
+
+REPO = Path(__file__).resolve().parent.parent
+META = REPO / "orgs" / "meta-ai"
+
+# --- escaping, in Python ---------------------------------------------------------------
+
+
+def test_script_json_escapes_what_could_end_the_script_element() -> None:
+    assert script_json("</script><!--") == '"\\u003c/script\\u003e\\u003c!--"'
+    assert script_json({"a&b": "x\u2028y\u2029"}) == '{"a\\u0026b":"x\\u2028y\\u2029"}'
+    assert script_json(["é", "楊立昆"]) == '["é","楊立昆"]'
+
+
+@given(st.recursive(st.text(), lambda kids: st.lists(kids) | st.dictionaries(st.text(), kids)))
+def test_script_json_is_the_same_json_and_holds_no_unsafe_character(value: Any) -> None:
+    """Invariant: the embedded text reads back as the same value, and holds none
+    of ``<``, ``>``, ``&``, U+2028, U+2029, whatever the strings."""
+    text = script_json(value)
+    assert json.loads(text) == value
+    assert re.search("[<>&\u2028\u2029]", text) is None
+
+
+def test_facts_are_stored_as_runs_of_unchanged_snapshots() -> None:
+    """An entity's facts are kept once per run of snapshots in which they did
+    not change, so the page grows with changes, not snapshots times people."""
+    from orgdiff.formats.html import _entities
+
+    found = _entities(orgdiff.load(REPO / "tests" / "data" / "example"))
+    assert found["ada-park"] == {
+        "kind": "person",
+        "name": "Ada Park",
+        "aliases": ["박에이다"],
+        "runs": [
+            [
+                0,
+                3,
+                {
+                    "title": "Chief Executive",
+                    "unit": "acme",
+                    "reports_to": None,
+                    "confidence": "confirmed",
+                    "sources": [],
+                    "note": None,
+                },
+            ]
+        ],
+    }
+    assert [
+        (first, last, facts["name"], facts["parent"])
+        for first, last, facts in found["research"]["runs"]
+    ] == [
+        (0, 0, "Research Lab", "acme"),
+        (1, 1, "Research Lab", "engineering"),
+        (2, 3, "Applied Research", "autonomy"),
+    ]
+
+
+def _inline(doc: str, tag: str) -> list[str]:
+    return re.findall(rf"<{tag}>(.*?)</{tag}>", doc, re.S)
+
+
+def test_the_csp_allows_exactly_the_inline_script_and_style() -> None:
+    doc = page(orgdiff.load(REPO / "tests" / "data" / "example"))
+    csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', doc)
+    assert csp is not None
+
+    def sha(text: str) -> str:
+        return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
+
+    (script,) = _inline(doc, "script")
+    (style,) = _inline(doc, "style")
+    assert csp.group(1) == (
+        f"default-src 'none'; script-src {sha(script)}; style-src {sha(style)}; "
+        "img-src data:; base-uri 'none'; form-action 'none'"
+    )
+    # No URL but the SVG namespace, which names and loads nothing.
+    assert re.findall(r"https?://[^\"' ]+", script + style) == ["http://www.w3.org/2000/svg"]
+
+
+# --- datasets ---------------------------------------------------------------------------
+
+HOSTILE = {
+    "html": "<img src=x onerror=window.pwned=1>",
+    "script": "<script>window.pwned=2</script>",
+    "end": "</script><script>window.pwned=3</script>",
+    # Bidi control characters are refused by the loader; right-to-left text is not.
+    "bidi": "\u05e9\u05dc\u05d5\u05dd <b>\u0645\u062d\u0645\u062f</b> Smith",
+    "long": "Very " * 200 + "Long",
+    "entity": "&amp; &lt;b&gt; \\N",
+}
+
+
+BAD_URL = 'https://example.com/x?q="><img/src=x/onerror=window.pwned=4>'
+
+
+def _q(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _hostile_org(folder: Path) -> Path:
+    (folder / "snapshots").mkdir(parents=True)
+    people = "\n".join(f"  {key}: {{name: {_q(name)}}}" for key, name in HOSTILE.items())
+    (folder / "dataset.yaml").write_text(
+        f"name: {_q(HOSTILE['end'])}\n"
+        "sources:\n"
+        f"  bad: {{title: {_q(HOSTILE['script'])}, url: {_q(BAD_URL)}}}\n"
+        f"  good: {{title: {_q(HOSTILE['html'])}, url: 'https://example.com/a?b=<c>'}}\n"
+        f"people:\n{people}\n",
+        encoding="utf-8",
+    )
+    members = "\n".join(
+        f"  {key}: {{title: {_q(HOSTILE[key])}, unit: top, reports_to: html, sources: [bad, good]}}"
+        for key in HOSTILE
+        if key != "html"
+    )
+    (folder / "snapshots" / "2024-01-01.yaml").write_text(
+        "date: 2024-01-01\n"
+        f"event: {_q(HOSTILE['script'])}\n"
+        "sources: [bad, good]\n"
+        f"units:\n  top: {{name: {_q(HOSTILE['end'])}, lead: html}}\n"
+        f"people:\n  html: {{title: {_q(HOSTILE['bidi'])}, unit: top, sources: [good]}}\n"
+        f"{members}\n",
+        encoding="utf-8",
+    )
+    return folder
+
+
+def _orgdiff(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "orgdiff", *args], capture_output=True, text=True, check=False
+    )
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The pages, written by the command as a user runs it."""
+    out = tmp_path_factory.mktemp("html")
+    hostile = _hostile_org(out / "hostile")
+    made = {
+        "timeline": out / "meta-ai-timeline.html",
+        "render": out / "meta-ai-2025-09.html",
+        "hostile": out / "hostile.html",
+    }
+    runs = [
+        _orgdiff("--org", str(META), "timeline", "-o", str(made["timeline"])),
+        _orgdiff("--org", str(META), "render", "2025-09", "-o", str(made["render"])),
+        _orgdiff("--org", str(hostile), "timeline", "--format", "html", "-o", str(made["hostile"])),
+    ]
+    for run in runs:
+        assert run.returncode == 0, run.stderr
+    return made
+
+
+def test_the_hostile_page_holds_no_markup_from_the_data(files: dict[str, Path]) -> None:
+    doc = files["hostile"].read_text(encoding="utf-8")
+    assert doc.count("<script") == 2  # the data block and the page's script
+    assert doc.count("</script>") == 2
+    assert "<img" not in doc
+
+
+def test_render_html_is_one_snapshot_and_timeline_every_snapshot(files: dict[str, Path]) -> None:
+    def views(path: Path) -> list[str]:
+        doc = path.read_text(encoding="utf-8")
+        found = re.search(r'<script type="application/json" id="orgdiff-data">(.*?)</script>', doc)
+        assert found is not None
+        return [v["date"] for v in json.loads(found.group(1))["views"]]
+
+    dates = [s.date.isoformat() for s in orgdiff.load(META).snapshots]
+    assert views(files["timeline"]) == dates
+    assert views(files["render"]) == [orgdiff.load(META).at("2025-09").date.isoformat()]
+
+
+# --- in the browser -------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+class Tab:
+    """A tab on a page from disk: every request but file:// is refused and noted,
+    as are console errors and uncaught exceptions."""
+
+    def __init__(self, browser: Any, path: Path, fragment: str = "") -> None:
+        self.context = browser.new_context(viewport={"width": 1400, "height": 900})
+        self.problems: list[str] = []
+        self.context.route("**/*", self._route)
+        self.tab = self.context.new_page()
+        self.tab.set_default_timeout(10_000)
+        self.tab.on(
+            "console",
+            lambda m: (
+                self.problems.append(f"console {m.type}: {m.text}")
+                if m.type in ("error", "warning")
+                else None
+            ),
+        )
+        self.tab.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
+        self.tab.goto(path.as_uri() + fragment, wait_until="load")
+        self.tab.wait_for_selector("html[data-ready=true]")
+
+    def _route(self, route: Any) -> None:
+        url = route.request.url
+        if url.startswith("file://"):
+            route.continue_()
+        else:
+            self.problems.append(f"request: {url}")
+            route.abort()
+
+    def ids(self, selector: str) -> list[str]:
+        found: list[str] = self.tab.eval_on_selector_all(selector, "nodes => nodes.map(n => n.id)")
+        return found
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def open_page(browser: Any) -> Iterator[Any]:
+    tabs: list[Tab] = []
+
+    def opener(path: Path, fragment: str = "") -> Tab:
+        tabs.append(Tab(browser, path, fragment))
+        return tabs[-1]
+
+    yield opener
+    for tab in tabs:
+        problems = tab.problems
+        tab.close()
+        assert problems == []
+
+
+def _shot(tab: Tab, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    tab.tab.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+
+
+@needs_chromium
+def test_search_highlights_lecun(files: dict[str, Path], open_page: Any) -> None:
+    t = open_page(files["timeline"], "#date=2025-08-19")
+    t.tab.fill("#search", "LeCun")
+    assert t.ids("#stage g.hit") == ["person-yann-lecun"]
+    t.tab.press("#search", "Enter")
+    assert t.ids("#stage g.hit.current") == ["person-yann-lecun"]
+    assert t.tab.text_content("#info h2") == "Yann LeCun"
+    _shot(t, "html-search-lecun")
+    # The zoom and the search are kept across dates.
+    box = t.tab.get_attribute("#stage svg", "viewBox")
+    t.tab.click("#prev")
+    assert t.tab.get_attribute("#stage svg", "viewBox") == box
+    assert t.tab.input_value("#search") == "LeCun"
+    assert t.ids("#stage g.hit") == ["person-yann-lecun"]
+    # At the last date he has left: the page says the data has him elsewhere.
+    t.tab.fill("#slider", str(len(orgdiff.load(META).snapshots) - 1))
+    assert t.ids("#stage g.hit") == []
+    assert t.tab.text_content("#hits") == "none here; 1 at other dates"
+
+
+@needs_chromium
+def test_the_slider_at_2025_08_19_shows_agi_foundations_dissolved(
+    files: dict[str, Path], open_page: Any
+) -> None:
+    t = open_page(files["timeline"])
+    dates = [s.date.isoformat() for s in orgdiff.load(META).snapshots]
+    t.tab.fill("#slider", str(dates.index("2025-08-19")))
+    assert t.tab.text_content("#date") == "2025-08-19"
+    classes = t.tab.get_attribute("#unit-agi-foundations", "class")
+    assert classes is not None and "removed" in classes.split()
+    lineage = t.ids("#stage g.edge.lineage")
+    assert sorted(i for i in lineage if i.startswith("lineage-agi-foundations_0_")) == [
+        "lineage-agi-foundations_0_fair",
+        "lineage-agi-foundations_0_msl-infra",
+        "lineage-agi-foundations_0_products-applied-research",
+    ]
+    assert t.tab.evaluate("location.hash") == "#date=2025-08-19"
+    _shot(t, "html-2025-08-19")
+    # The keyboard steps through the snapshots.
+    t.tab.locator("#stage").focus()
+    t.tab.keyboard.press("ArrowLeft")
+    assert t.tab.text_content("#date") == dates[dates.index("2025-08-19") - 1]
+
+
+@needs_chromium
+def test_a_link_with_a_fragment_opens_that_date_and_focus(
+    files: dict[str, Path], open_page: Any
+) -> None:
+    t = open_page(files["timeline"], "#date=2025-08-19&focus=fair")
+    assert t.tab.text_content("#date") == "2025-08-19"
+    assert t.tab.input_value("#slider") == str(
+        [s.date.isoformat() for s in orgdiff.load(META).snapshots].index("2025-08-19")
+    )
+    assert t.tab.text_content("#info h2") == "FAIR"
+    assert t.ids("#stage .selected") == ["unit-fair"]
+    # A date between snapshots opens the snapshot in effect then.
+    t2 = open_page(files["timeline"], "#date=2025-09-30")
+    assert t2.tab.text_content("#date") == "2025-08-19"
+
+
+@needs_chromium
+def test_clicking_a_person_shows_facts_sources_and_history(
+    files: dict[str, Path], open_page: Any
+) -> None:
+    t = open_page(files["render"])
+    t.tab.click("#person-yann-lecun text")
+    assert t.tab.text_content("#info h2") == "Yann LeCun"
+    links = t.tab.eval_on_selector_all(
+        "#info a[href]", "as => as.map(a => [a.getAttribute('href'), a.rel])"
+    )
+    assert links and all(
+        href.startswith(("https://", "http://")) and rel == "noopener noreferrer"
+        for href, rel in links
+    )
+    history = t.tab.locator("#info ul.history li")
+    assert history.count() >= 2
+    # The view is kept: zoom in, and the box stays where the wheel left it.
+    before = t.tab.get_attribute("#stage svg", "viewBox")
+    t.tab.mouse.move(500, 400)
+    t.tab.mouse.wheel(0, -400)
+    assert t.tab.get_attribute("#stage svg", "viewBox") != before
+
+
+@needs_chromium
+def test_hostile_names_render_as_text(files: dict[str, Path], open_page: Any) -> None:
+    t = open_page(files["hostile"])
+    assert t.tab.evaluate("window.pwned") is None
+    assert t.tab.evaluate("document.scripts.length") == 2
+    assert t.tab.locator("img").count() == 0
+    assert t.tab.text_content("#org") == HOSTILE["end"]
+    assert t.tab.text_content("#event h2") == f"2024-01-01: {HOSTILE['script']}"
+    for key, name in HOSTILE.items():
+        t.tab.click(f"#person-{key}")
+        assert t.tab.text_content("#info h2") == name
+    # The URLs are links, each the URL itself and nothing more.
+    hrefs = t.tab.eval_on_selector_all("#side a[href]", "as => as.map(a => a.href)")
+    assert set(hrefs) == {
+        "https://example.com/a?b=%3Cc%3E",
+        "https://example.com/x?q=%22%3E%3Cimg/src=x/onerror=window.pwned=4%3E",
+    }
+    t.tab.fill("#search", "<script>")
+    # Everyone is in the unit whose name holds "<script>", so every box matches.
+    assert sorted(t.ids("#stage g.hit")) == sorted(["unit-top", *(f"person-{k}" for k in HOSTILE)])
+    _shot(t, "html-hostile")
+    assert t.tab.evaluate("window.pwned") is None
+
+
+@pytest.fixture(scope="module")
+def big(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A generated org of 600 people, more than a default chart holds."""
+    from benchmarks.generate import generate
+
+    out = tmp_path_factory.mktemp("big")
+    org = generate(600, out / "org")
+    run = _orgdiff("--org", str(org), "timeline", "-o", str(out / "big.html"))
+    assert run.returncode == 0, run.stderr
+    return out / "big.html"
+
+
+@needs_chromium
+def test_a_summary_opens_in_place_and_up_closes_it(big: Path, open_page: Any) -> None:
+    t = open_page(big)
+    summaries = t.ids("#stage g.node.summary")
+    assert summaries
+    first = summaries[0]
+    uid = re.sub(r"^(unit|more-units|more-people)-", "", first)
+    t.tab.click(f'[id="{first}"]')
+    assert t.tab.is_visible("#up")
+    assert t.tab.evaluate("location.hash").endswith(f"&focus={uid}")
+    # The focused chart draws the unit itself, with what the summary held.
+    assert t.ids(f'#stage g.cluster[id="unit-{uid}"], #stage g.node[id="unit-{uid}"]')
+    assert t.ids(f'#stage [id="{first}"].summary') == []
+    t.tab.click("#up")
+    assert t.ids("#stage g.node.summary") == summaries
+    assert not t.tab.is_visible("#up")
+
+
+# --- the command line -------------------------------------------------------------------
+
+
+def test_the_commands_name_their_files_and_take_html_from_the_extension(tmp_path: Path) -> None:
+    run = subprocess.run(
+        [sys.executable, "-m", "orgdiff", "--org", str(META), "timeline"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert (run.returncode, run.stdout, run.stderr) == (0, "meta-ai-timeline.html\n", "")
+    run = _orgdiff("--org", str(META), "render", "2025-08-19", "-o", str(tmp_path / "x.html"))
+    assert (run.returncode, run.stderr) == (0, "")
+    doc = (tmp_path / "x.html").read_text(encoding="utf-8")
+    assert doc.startswith("<!DOCTYPE html>\n")
+    assert doc.count('"timeline":false') == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["timeline", "--focus", "fiar"], "orgdiff: error: no unit `fiar` on 2013-12-09 or "),
+        (
+            ["timeline", "-o", "t.svg"],
+            "orgdiff: error: cannot tell the format of t.svg from its extension .svg; "
+            "pass --format (html)\n",
+        ),
+        (["timeline", "--until", "2001"], "orgdiff: error: no snapshot of Meta AI from the first"),
+    ],
+)
+def test_bad_timeline_input_is_one_line_and_status_2(
+    tmp_path: Path, args: list[str], message: str
+) -> None:
+    run = subprocess.run(
+        [sys.executable, "-m", "orgdiff", "--org", str(META), *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert run.returncode == 2
+    assert run.stdout == ""
+    assert len(run.stderr.splitlines()) == 1, run.stderr
+    assert run.stderr.startswith(message), run.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+@needs_chromium
+def test_double_click_closes_a_unit_and_opens_it_again(
+    files: dict[str, Path], open_page: Any
+) -> None:
+    t = open_page(files["timeline"], "#date=2025-08-19")
+    snap = orgdiff.load(META).at("2025-08-19")
+    inside = sorted(f"person-{p}" for p, person in snap.people.items() if person.unit == "fair")
+    assert len(inside) == 3  # Rob Fergus, Yann LeCun, Yuandong Tian
+    assert all(t.tab.is_visible(f"#{pid}") for pid in inside)
+    t.tab.dblclick("#unit-fair text")
+    assert not any(t.tab.is_visible(f"#{pid}") for pid in inside)
+    assert t.tab.text_content("#unit-fair .closed-note") == (
+        f"closed: {len(inside)} people (double-click to open)"
+    )
+    _shot(t, "html-fair-closed")
+    t.tab.fill("#search", "LeCun")  # a closed unit's people are not matches
+    assert t.ids("#stage g.hit") == []
+    t.tab.dblclick("#unit-fair text")
+    assert all(t.tab.is_visible(f"#{pid}") for pid in inside)
+    assert t.ids("#stage g.hit") == ["person-yann-lecun"]
+    assert t.ids("#stage .closed-note") == []
