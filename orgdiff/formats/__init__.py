@@ -1,0 +1,1 @@
+"""Outside formats, one module per format (read and write): csv."""
