@@ -413,7 +413,7 @@ def plan_import(
     problems: list[ExportProblem] = []
     for file, _date in ordered:
         try:
-            exported.append(read_csv(file))
+            exported.append(read_csv(file, columns))
         except ExportError as exc:
             problems.extend(exc.problems)
     if problems:

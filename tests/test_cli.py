@@ -48,6 +48,7 @@ USAGE = {
     "render": "Usage: orgdiff render [OPTIONS] [DATE]",
     "log": "Usage: orgdiff log [OPTIONS]",
     "history": "Usage: orgdiff history [OPTIONS] ID",
+    "import": "Usage: orgdiff import [OPTIONS] CSV_OR_FOLDER",
 }
 
 
