@@ -22,7 +22,7 @@ The thresholds (keyword arguments of both functions):
     ... and at least this many people.
 ``rename_share`` (default 0.8)
     A disappearing A and an appearing B are one unit renamed when each is the
-    other's only counted flow and the flow carries at least this share of both
+    other's only counted flow (in either direction) and the flow carries at least this share of both
     A's people and B's.
 """
 
@@ -102,22 +102,26 @@ def infer_lineage(
         if b in new and counts(n, came[b]):
             pred.setdefault(b, []).append(a)
 
-    renames: dict[str, str] = {}  # new id -> old id
-    for b in sorted(new):
-        ps = pred.get(b, [])
-        if len(ps) != 1 or ps[0] not in gone:
-            continue
-        a = ps[0]
-        n = flows[(a, b)]
-        if succ.get(a) == [b] and n >= rename_share * stay[a] and n >= rename_share * came[b]:
-            renames[b] = a
-
     origins: dict[str, set[str]] = {}
     for a, bs in succ.items():
         for b in bs:
             origins.setdefault(b, set()).add(a)
     for b, ps in pred.items():
         origins.setdefault(b, set()).update(ps)
+
+    renames: dict[str, str] = {}  # new id -> old id
+    for b in sorted(new):
+        if len(origins.get(b, ())) != 1:
+            continue
+        (a,) = origins[b]
+        n = flows[(a, b)]
+        if (
+            a in gone
+            and succ.get(a) == [b]
+            and n >= rename_share * stay[a]
+            and n >= rename_share * came[b]
+        ):
+            renames[b] = a
 
     out: list[Inferred] = []
     for b in sorted(origins.keys() | renames.keys()):

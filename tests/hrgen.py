@@ -174,7 +174,7 @@ def split(people: Sequence[Employee], old: str, parts: Sequence[str]) -> list[Em
     assign: dict[str, str] = {head.eid: parts[0]}
     part_heads: dict[str, str] = {parts[0]: head.eid}
     for k, e in enumerate(rest):
-        part = parts[k % len(parts)]
+        part = parts[(k + 1) % len(parts)]
         assign[e.eid] = part
         part_heads.setdefault(part, e.eid)
     out = []
@@ -192,8 +192,8 @@ def split(people: Sequence[Employee], old: str, parts: Sequence[str]) -> list[Em
 
 
 def merge(people: Sequence[Employee], olds: Sequence[str], new: str) -> list[Employee]:
-    """Departments ``olds`` merged into ``new``, headed by the first one's head;
-    the other heads report to them."""
+    """Departments ``olds`` merged into ``new``, headed by the first one's head (or
+    the head above the others); the other heads report to them."""
     members = {e.eid: e for e in people if e.department in olds}
     heads = [
         e
@@ -202,7 +202,19 @@ def merge(people: Sequence[Employee], olds: Sequence[str], new: str) -> list[Emp
         or e.manager not in members
         or members[e.manager].department != e.department
     ]
-    first = next(h for h in heads if h.department == olds[0])
+    # The merged unit's head: the first one's head, unless they report inside the merge.
+    by_id = {e.eid: e for e in people}
+
+    def on_top(h: Employee) -> bool:  # no merged person above them
+        m = h.manager
+        while m is not None:
+            if m in members:
+                return False
+            m = by_id[m].manager
+        return True
+
+    outside = [h for h in heads if on_top(h)]
+    first = next((h for h in outside if h.department == olds[0]), outside[0])
     out = []
     for e in people:
         if e.eid not in members:
