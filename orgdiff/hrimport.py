@@ -56,11 +56,15 @@ HR_IDS_FILE = "hr-ids.yaml"
 _DATE_IN_NAME = re.compile(r"(?<!\d)(\d{4})-(\d{2})(?:-(\d{2}))?(?!\d)")
 
 
+_WORD = re.compile(r"[a-z0-9]+")
+
+
 def slug(text: str) -> str:
     """The kebab-case id of a name: ``Zoë O'Neil`` is ``zoe-oneil``, ``R&D`` is ``r-d``."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    ascii_text = ascii_text.lower().replace("'", "").replace("\u2019", "")
-    return "-".join(re.findall(r"[a-z0-9]+", ascii_text))
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    text = text.lower().replace("'", "")
+    return "-".join(_WORD.findall(text))
 
 
 def _fresh(base: str, taken: set[str], fallback: str) -> str:
@@ -233,11 +237,10 @@ def snapshot_of(
     # Person ids: kept for known employees, new ones from their names.
     people_ids = dict(registry.people)
     taken = set(people_ids.values()) | set(identities)
-    for r in sorted(
-        (r for r in rows if r.employee_id not in people_ids),
-        key=lambda r: (slug(r.name), r.employee_id),
+    for base, emp in sorted(
+        (slug(r.name), r.employee_id) for r in rows if r.employee_id not in people_ids
     ):
-        people_ids[r.employee_id] = _fresh(slug(r.name), taken, "person")
+        people_ids[emp] = _fresh(base, taken, "person")
     pid = people_ids
 
     # Departments, their heads and parents.

@@ -20,7 +20,7 @@ import os
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, NamedTuple, TextIO
 
 from attrs import frozen
 
@@ -199,8 +199,7 @@ def read_mapping(text: str, *, file: str = "<mapping>") -> dict[str, str]:
     return out
 
 
-@frozen
-class Row:
+class Row(NamedTuple):
     """One person of an export, with only the mapped fields (``None``: blank or not mapped)."""
 
     row: int
@@ -276,12 +275,12 @@ _SPACES = re.compile(r"\s+")
 
 def _clean(value: str) -> str | None:
     """A cell with runs of white space (quoted newlines too) as one space; ``None`` if blank."""
-    if not value or value.isspace():
+    value = value.strip()
+    if not value:
         return None
-    if value.isprintable() and "  " not in value and value == value.strip():
-        return value
-    cleaned = _SPACES.sub(" ", value).strip()
-    return cleaned or None
+    if "  " in value or "\n" in value or "\r" in value or "\t" in value:
+        return _SPACES.sub(" ", value)
+    return value
 
 
 def read_csv(
@@ -383,9 +382,7 @@ def read_csv(
             title, email, mgr_id, mgr_email, mgr_name, parent = (
                 _clean(cells[i]) if i is not None else None for i in optional
             )
-            rows.append(
-                Row(n, emp, name, title, email, mgr_id, mgr_email, mgr_name, dept, parent)  # type: ignore[arg-type]
-            )
+            rows.append(Row(n, emp, name, title, email, mgr_id, mgr_email, mgr_name, dept, parent))
     except csv.Error as exc:
         problems.append(ExportProblem(file, n + 1, "-", f"not CSV: {exc}"))
     if problems:
