@@ -173,11 +173,11 @@ def run(n: int, repeat: int) -> list[str]:
     lines = [
         f"### {n:,} people",
         "",
-        "| measurement | median | × csv.reader |",
+        "| measurement | median | x csv.reader |",
         "|---|---:|---:|",
     ]
     for name, t in results.items():
-        lines.append(f"| {name} | {t:.3f} s | {t / floor:.1f}× |")
+        lines.append(f"| {name} | {t:.3f} s | {t / floor:.1f}x |")
     lines += ["", f"Lineage inferred for {found[-1]} units between the two months.", ""]
     return lines
 

@@ -377,7 +377,7 @@ def read_csv(
             if dept is None:
                 problems.append(ExportProblem(file, n, col["department"], "no department"))
                 ok = False
-            if not ok:
+            if not ok or emp is None or name is None or dept is None:
                 continue
             title, email, mgr_id, mgr_email, mgr_name, parent = (
                 _clean(cells[i]) if i is not None else None for i in optional
