@@ -482,3 +482,28 @@ def test_write_csv_reads_back_as_the_same_snapshot(tmp_path: Path) -> None:
     assert dump(first).replace("2024-03.csv", "X") == dump(again).replace(
         "again-2024-03-31.csv", "X"
     )
+
+
+def test_the_tutorial_dataset_is_what_import_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """docs/import-org/example-co is exactly what the tutorial's command writes today."""
+    monkeypatch.chdir(ROOT)
+    org = tmp_path / "example-co"
+    result = run("import", "tests/data/hr", "--org", str(org), "--name", "Example Co")
+    assert 0 == result.exit_code, result.stderr
+    assert tree(ROOT / "docs" / "import-org" / "example-co") == tree(org)
+
+
+def test_the_example_exports_are_what_the_script_generates(tmp_path: Path) -> None:
+    """tests/data/hr/*.csv are the output of tests/data/hr/generate.py, byte for byte."""
+    import shutil
+
+    copy = tmp_path / "hr"
+    copy.mkdir()
+    shutil.copy(HR / "generate.py", copy / "generate.py")
+    env = {**os.environ, "PYTHONPATH": str(TESTS)}
+    subprocess.run([sys.executable, str(copy / "generate.py")], check=True, env=env, cwd=tmp_path)
+    assert {k: v for k, v in tree(HR).items() if k.endswith(".csv")} == {
+        k: v for k, v in tree(copy).items() if k.endswith(".csv")
+    }
