@@ -507,3 +507,53 @@ def test_the_example_exports_are_what_the_script_generates(tmp_path: Path) -> No
     assert {k: v for k, v in tree(HR).items() if k.endswith(".csv")} == {
         k: v for k, v in tree(copy).items() if k.endswith(".csv")
     }
+
+
+# --- units from departments -----------------------------------------------------------------
+
+
+def test_co_leads_matrix_managers_and_a_root_for_several_tops(tmp_path: Path) -> None:
+    """Members managed from outside a department co-lead it; its parent is where most of their
+    managers are; a manager in another branch is a `reports-to` relation; two top departments get a root named after the dataset."""
+    (tmp_path / "2024-01.csv").write_text(
+        HEAD
+        + "1,Ada Park,CEO,,Exec\n"
+        + "2,Ben Okafor,Co-head,1,Eng\n3,Cai Lin,Co-head,1,Eng\n4,Dee Moss,Eng,2,Eng\n"
+        + "5,Eli Roy,Sales,1,Sales\n6,Fay Ng,Sales,3,Sales\n8,Gia Voss,Sales,1,Sales\n"
+        + "7,Gus Hale,Founder,,Lab\n",
+        encoding="utf-8",
+    )
+    org = tmp_path / "org"
+    result = run("import", str(tmp_path / "2024-01.csv"), "--org", str(org), "--name", "Co")
+    assert 0 == result.exit_code, result.stderr
+    snap = load(org).snapshots[0]
+    assert ("ben-okafor", "cai-lin") == snap.units["eng"].leads
+    assert ("eli-roy", "fay-ng", "gia-voss") == snap.units["sales"].leads
+    assert {"co": None, "exec": "co", "lab": "co", "eng": "exec", "sales": "exec"} == {
+        u.id: u.parent for u in snap.units.values()
+    }
+    assert [("reports-to", "fay-ng", "cai-lin")] == [
+        (r.kind, r.from_, r.to) for r in snap.relations
+    ]
+    assert snap.people["fay-ng"].reports_to is None
+    text = (org / "snapshots" / "2024-01-31.yaml").read_text(encoding="utf-8")
+    assert "  eng: {name: Eng, parent: exec, lead: [ben-okafor, cai-lin]}\n" in text.splitlines(
+        keepends=True
+    )
+
+
+def test_parent_department_column(tmp_path: Path) -> None:
+    """A parent column gives the tree, with a department that has no people of its own."""
+    (tmp_path / "2024-01.csv").write_text(
+        "Employee ID,Name,Manager ID,Department,Parent Department\n"
+        "1,Ada Park,,Company,\n2,Ben Okafor,1,Platform,Engineering\n3,Cai Lin,2,Platform,"
+        "Engineering\n4,Dee Moss,1,Engineering,Company\n",
+        encoding="utf-8",
+    )
+    org = tmp_path / "org"
+    assert 0 == run("import", str(tmp_path / "2024-01.csv"), "--org", str(org)).exit_code
+    snap = load(org).snapshots[0]
+    assert {"company": None, "engineering": "company", "platform": "engineering"} == {
+        u.id: u.parent for u in snap.units.values()
+    }
+    assert "ada-park" == snap.people["ben-okafor"].reports_to
