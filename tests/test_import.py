@@ -114,6 +114,14 @@ BAD = [
         ],
     ),
     (
+        "control-character",
+        HEAD + "1,Ada\u202ePark,CEO,,Exec\n2,Ben Okafor,CTO\x07,1,Exec\n",
+        [
+            "F.csv:2: Name: the name contains a bidirectional control character (U+202E)",
+            "F.csv:3: Title: the title contains a control character or noncharacter (U+0007)",
+        ],
+    ),
+    (
         "not-dated",
         None,
         ["F.csv: -: no date in the file name; pass --date DATE"],

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, NamedTuple, TextIO
 from attrs import frozen
 
 from ..errors import OrgdiffError
+from ..validate import _bad_text
 
 if TYPE_CHECKING:
     from ..model import Snapshot
@@ -382,6 +383,15 @@ def read_csv(
             title, email, mgr_id, mgr_email, mgr_name, parent = (
                 _clean(cells[i]) if i is not None else None for i in optional
             )
+            for fld, value in (("name", name), ("title", title), ("department", dept)):
+                if value is not None and not value.isprintable():
+                    bad = _bad_text(value, f"the {fld}")
+                    if bad is not None:
+                        column = col.get(fld) or col.get("first_name") or col.get("last_name", "-")
+                        problems.append(ExportProblem(file, n, column, bad))
+                        ok = False
+            if not ok:
+                continue
             rows.append(Row(n, emp, name, title, email, mgr_id, mgr_email, mgr_name, dept, parent))
     except csv.Error as exc:
         problems.append(ExportProblem(file, n + 1, "-", f"not CSV: {exc}"))
