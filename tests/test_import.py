@@ -565,3 +565,23 @@ def test_parent_department_column(tmp_path: Path) -> None:
         u.id: u.parent for u in snap.units.values()
     }
     assert "ada-park" == snap.people["ben-okafor"].reports_to
+
+
+def test_exports_go_in_date_order(tmp_path: Path) -> None:
+    """An export older than the last snapshot is refused (nothing written); one of the last
+    snapshot's date replaces it."""
+    org = tmp_path / "org"
+    assert 0 == run("import", str(HR / "2024-02.csv"), "--org", str(org)).exit_code
+    before = tree(org)
+    older = run("import", str(HR / "2024-01.csv"), "--org", str(org))
+    assert (
+        f"orgdiff: error: {HR / '2024-01.csv'} is for 2024-01-31, before the last snapshot "
+        "(2024-02-29); exports are imported in date order\n"
+    ) == older.stderr
+    assert 2 == older.exit_code
+    assert before == tree(org)
+    again = run("import", str(HR / "2024-03.csv"), "--date", "2024-02-29", "--org", str(org))
+    assert 0 == again.exit_code, again.stderr
+    tl = load(org)
+    assert ["2024-02-29"] == [s.date.isoformat() for s in tl.snapshots]
+    assert "revenue" in tl.snapshots[0].units
