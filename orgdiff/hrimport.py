@@ -37,6 +37,7 @@ from attrs import frozen
 
 from .errors import OrgDataError, OrgdiffError
 from .formats.csv import Export, ExportError, ExportProblem, Row, read_csv
+from .load import _gc_paused
 from .model import Identity, Person, Relation, Snapshot, Source, Timeline, Unit
 
 __all__ = [
@@ -215,6 +216,7 @@ class Built:
     identities: dict[str, Identity]
 
 
+@_gc_paused()
 def snapshot_of(
     export: Export,
     date: dt.date,
@@ -371,6 +373,7 @@ class Plan:
     notes: tuple[str, ...]
 
 
+@_gc_paused()
 def plan_import(
     folder: str | os.PathLike[str],
     exports: Sequence[tuple[str, dt.date]],

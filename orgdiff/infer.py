@@ -34,6 +34,7 @@ from collections.abc import Mapping
 import attrs
 from attrs import frozen
 
+from .load import _gc_paused
 from .model import Person, Snapshot, Unit
 
 __all__ = ["MIN_PEOPLE", "MIN_SHARE", "RENAME_SHARE", "Inferred", "apply_lineage", "infer_lineage"]
@@ -68,6 +69,7 @@ def _members(snap: Snapshot, present: set[str]) -> Counter[str]:
     return Counter(p.unit for p in snap.people.values() if p.id in present)
 
 
+@_gc_paused()
 def infer_lineage(
     before: Snapshot,
     after: Snapshot,
@@ -178,6 +180,7 @@ def _note(found: Inferred, before: Snapshot, label: str) -> str:
     return f"{label} ({_WORDS[found.kind]}): {', '.join(parts)} moved here."
 
 
+@_gc_paused()
 def apply_lineage(
     before: Snapshot,
     after: Snapshot,

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, NamedTuple, TextIO
 from attrs import frozen
 
 from ..errors import OrgdiffError
+from ..load import _gc_paused
 from ..validate import _bad_text
 
 if TYPE_CHECKING:
@@ -284,6 +285,7 @@ def _clean(value: str) -> str | None:
     return value
 
 
+@_gc_paused()
 def read_csv(
     path: str | os.PathLike[str],
     explicit: Mapping[str, str] | None = None,
