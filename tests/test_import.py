@@ -121,6 +121,8 @@ BAD = [
             "F.csv:3: Title: the title contains a control character or noncharacter (U+0007)",
         ],
     ),
+    ("header-only", HEAD, ["F.csv: -: no people in the export, only a header"]),
+    ("empty", "", ["F.csv: -: the file is empty"]),
     (
         "not-dated",
         None,
@@ -139,7 +141,9 @@ def test_bad_exports_are_located_and_write_nothing(
 ) -> None:
     """Each bad export gets exactly its FILE:ROW: column: message lines, exit 2, and no dataset."""
     monkeypatch.chdir(tmp_path)
-    Path("F.csv").write_text(text or HEAD + "1,Ada Park,CEO,,Exec\n", encoding="utf-8")
+    Path("F.csv").write_text(
+        text if text is not None else HEAD + "1,Ada Park,CEO,,Exec\n", encoding="utf-8"
+    )
     args = ["import", "F.csv", "--org", "org"] + (
         [] if case == "not-dated" else ["--date", "2024-01-31"]
     )

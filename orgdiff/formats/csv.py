@@ -397,6 +397,8 @@ def read_csv(
             rows.append(Row(n, emp, name, title, email, mgr_id, mgr_email, mgr_name, dept, parent))
     except csv.Error as exc:
         problems.append(ExportProblem(file, n + 1, "-", f"not CSV: {exc}"))
+    if not rows and not problems:
+        problems.append(ExportProblem(file, 0, "-", "no people in the export, only a header"))
     if problems:
         raise ExportError(problems)
     return Export(file, tuple(rows), columns, encoding)
