@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import io
+import operator
 import os
 import re
 from collections.abc import Iterable, Mapping
@@ -79,6 +80,22 @@ FIELDS: dict[str, tuple[str, ...]] = {
         "parent",
     ),
 }
+
+
+# The fields in the order read_csv unpacks them.
+_ORDER = (
+    "employee_id",
+    "name",
+    "first_name",
+    "last_name",
+    "department",
+    "title",
+    "email",
+    "manager_id",
+    "manager_email",
+    "manager_name",
+    "department_parent",
+)
 
 
 def _norm(header: str) -> str:
@@ -316,45 +333,41 @@ def read_csv(
         raise ExportError([ExportProblem(file, 1, "-", f"not CSV: {exc}")]) from None
     header = [h.strip() for h in header]
     columns, idx = ColumnMap.resolve(header, explicit, file=file)
-    get = {f: idx.get(f) for f in FIELDS}
     problems: list[ExportProblem] = []
     rows: list[Row] = []
     first_row: dict[str, int] = {}
     width = len(header)
     col = columns.columns
-    i_id, i_name, i_first, i_last = (
-        get["employee_id"],
-        get["name"],
-        get["first_name"],
-        get["last_name"],
-    )
-    i_dept = get["department"]
-    optional = [
-        get[f]
-        for f in (
-            "title",
-            "email",
-            "manager_id",
-            "manager_email",
-            "manager_name",
-            "department_parent",
-        )
-    ]
+    # The mapped cells of a row in one C call, then back in _ORDER with None for
+    # unmapped fields (the last slot of `cleaned`).
+    present = [f for f in _ORDER if f in idx]
+    pick = operator.itemgetter(*(idx[f] for f in present))
+    expand = operator.itemgetter(*(present.index(f) if f in idx else len(present) for f in _ORDER))
+    joined_names = "name" not in idx
     n = 1
     try:
         for cells in reader:
             n += 1
-            if not cells or (len(cells) == 1 and not cells[0].strip()):
-                continue  # a blank line
             if len(cells) < width:
+                if not cells or (len(cells) == 1 and not cells[0].strip()):
+                    continue  # a blank line
                 cells = cells + [""] * (width - len(cells))
-            emp = _clean(cells[i_id]) if i_id is not None else None
-            if i_name is not None:
-                name = _clean(cells[i_name])
-            else:
-                parts = [_clean(cells[i]) for i in (i_first, i_last) if i is not None]
-                name = " ".join(p for p in parts if p) or None
-            dept = _clean(cells[i_dept]) if i_dept is not None else None
+            values = pick(cells)
+            text_ = "|".join(values)
+            unusual = "  " in text_ or not text_.isprintable()
+            # Blank cells are "" here, and None from here on.
+            cleaned: list[str | None] = (
+                [_clean(v) for v in values] if unusual else list(map(str.strip, values))
+            )
+            cleaned.append(None)
+            emp, name, first, last, dept, title, email, mgr_id, mgr_email, mgr_name, parent = (
+                expand(cleaned)
+            )
+            if joined_names:
+                name = f"{first} {last}" if first and last else first or last
+            emp, name, dept = emp or None, name or None, dept or None
+            title, email, parent = title or None, email or None, parent or None
+            mgr_id, mgr_email, mgr_name = mgr_id or None, mgr_email or None, mgr_name or None
             ok = True
             if emp is None:
                 problems.append(ExportProblem(file, n, col["employee_id"], "blank employee id"))
@@ -382,18 +395,18 @@ def read_csv(
                 ok = False
             if not ok or emp is None or name is None or dept is None:
                 continue
-            title, email, mgr_id, mgr_email, mgr_name, parent = (
-                _clean(cells[i]) if i is not None else None for i in optional
-            )
-            for fld, value in (("name", name), ("title", title), ("department", dept)):
-                if value is not None and not value.isprintable():
-                    bad = _bad_text(value, f"the {fld}")
-                    if bad is not None:
-                        column = col.get(fld) or col.get("first_name") or col.get("last_name", "-")
-                        problems.append(ExportProblem(file, n, column, bad))
-                        ok = False
-            if not ok:
-                continue
+            if unusual:
+                for fld, value in (("name", name), ("title", title), ("department", dept)):
+                    if value is not None and not value.isprintable():
+                        bad = _bad_text(value, f"the {fld}")
+                        if bad is not None:
+                            column = (
+                                col.get(fld) or col.get("first_name") or col.get("last_name", "-")
+                            )
+                            problems.append(ExportProblem(file, n, column, bad))
+                            ok = False
+                if not ok:
+                    continue
             rows.append(Row(n, emp, name, title, email, mgr_id, mgr_email, mgr_name, dept, parent))
     except csv.Error as exc:
         problems.append(ExportProblem(file, n + 1, "-", f"not CSV: {exc}"))
