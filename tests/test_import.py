@@ -6,11 +6,14 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import hrgen
 import pytest
 from click.testing import CliRunner, Result
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from orgdiff import load
 from orgdiff.cli import cli
@@ -472,14 +475,22 @@ def comparable(data: dict[str, object]) -> dict[str, object]:
     }
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
-def test_round_trip_export_import_show(tmp_path: Path, seed: int) -> None:
-    """Generated export rows, imported, then `show --format json`, give the generated org."""
-    people = hrgen.company(seed=seed, departments=5, size=30)
-    (tmp_path / "2024-04.csv").write_text(hrgen.to_csv(people, seed=seed), encoding="utf-8")
-    org = tmp_path / "org"
-    assert 0 == run("import", str(tmp_path / "2024-04.csv"), "--org", str(org)).exit_code
-    shown = run("show", "2024-04", "--format", "json", "--org", str(org))
+@settings(max_examples=15, deadline=None)
+@given(
+    seed=st.integers(0, 10_000),
+    departments=st.integers(1, 6),
+    extra=st.integers(0, 30),
+)
+def test_round_trip_export_import_show(seed: int, departments: int, extra: int) -> None:
+    """Protects: generated export rows, imported, then `show --format json`, give the
+    generated org (units, parents, leads; people, names, titles, units, managers)."""
+    people = hrgen.company(seed=seed, departments=departments, size=departments + 1 + extra)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        (folder / "2024-04.csv").write_text(hrgen.to_csv(people, seed=seed), encoding="utf-8")
+        org = folder / "org"
+        assert 0 == run("import", str(folder / "2024-04.csv"), "--org", str(org)).exit_code
+        shown = run("show", "2024-04", "--format", "json", "--org", str(org))
     assert 0 == shown.exit_code, shown.stderr
     expected = snapshot_json(expected_org(people, "2024-04-30"))
     assert comparable(expected) == comparable(json.loads(shown.stdout))
