@@ -45,6 +45,7 @@ __all__ = [
     "Plan",
     "Registry",
     "date_of",
+    "exports_in",
     "plan_import",
     "slug",
     "snapshot_of",
