@@ -1,1 +1,1 @@
-"""Outside formats, one module per format (read and write): csv."""
+"""Outside formats: one module per format, each reading or writing that format."""
