@@ -784,9 +784,19 @@ def history(
     help="A file of COLUMN=FIELD lines (# comments), as --map.",
 )
 @click.option("--name", metavar="NAME", help="The dataset's name when it is created.")
-@click.option("--min-share", type=float, default=None, help="Lineage threshold (default 0.25).")
-@click.option("--min-people", type=int, default=None, help="Lineage threshold (default 1).")
-@click.option("--rename-share", type=float, default=None, help="Lineage threshold (default 0.8).")
+@click.option(
+    "--min-share",
+    type=float,
+    default=None,
+    help="A people flow is lineage from this share of a unit's people (default 0.25).",
+)
+@click.option("--min-people", type=int, default=None, help="... and this many people (default 1).")
+@click.option(
+    "--rename-share",
+    type=float,
+    default=None,
+    help="Same people under a new name from this share: a rename (default 0.8).",
+)
 @click.option(
     "--dry-run", is_flag=True, help="Print every file that would be written; write nothing."
 )

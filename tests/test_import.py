@@ -337,6 +337,29 @@ def test_columns_by_flag_and_mapping_file(tmp_path: Path) -> None:
     assert ("ada-park",) == snap.units["exec"].leads
 
 
+@pytest.mark.parametrize(
+    ("field", "message"),
+    [
+        ("nme", "unknown field `nme`; did you mean `name`?"),
+        (
+            "salary",
+            "unknown field `salary`; fields are employee_id, name, first_name, last_name, "
+            "email, title, manager_id, manager_email, manager_name, department, "
+            "department_parent",
+        ),
+    ],
+)
+def test_an_unknown_field_is_named(tmp_path: Path, field: str, message: str) -> None:
+    """--map to a field orgdiff does not have says so, with the nearest field or the list."""
+    (tmp_path / "2024-01.csv").write_text(HEAD + "1,Ada Park,CEO,,Exec\n", encoding="utf-8")
+    result = run(
+        "import", str(tmp_path / "2024-01.csv"), "--map", f"Title={field}", "--org",
+        str(tmp_path / "org"),
+    )  # fmt: skip
+    assert f"{tmp_path / '2024-01.csv'}: Title: {message}\n1 problem found\n" == result.stderr
+    assert 2 == result.exit_code
+
+
 def test_managers_by_email_and_by_name(tmp_path: Path) -> None:
     """A manager named by email or by name is found; an ambiguous name is an error."""
     (tmp_path / "e.csv").write_text(

@@ -27,6 +27,7 @@ from attrs import frozen
 
 from ..errors import OrgdiffError
 from ..load import _gc_paused
+from ..suggest import did_you_mean
 from ..validate import _bad_text
 
 if TYPE_CHECKING:
@@ -160,7 +161,8 @@ class ColumnMap:
                         file,
                         0,
                         column,
-                        f"unknown field `{fld}`; fields are {', '.join(FIELDS)}",
+                        f"unknown field `{fld}`"
+                        + (did_you_mean(fld, list(FIELDS)) or f"; fields are {', '.join(FIELDS)}"),
                     )
                 )
             elif column in index:
