@@ -786,14 +786,19 @@ def history(
 @click.option("--name", metavar="NAME", help="The dataset's name when it is created.")
 @click.option(
     "--min-share",
-    type=float,
+    type=click.FloatRange(0, 1),
     default=None,
     help="A people flow is lineage from this share of a unit's people (default 0.25).",
 )
-@click.option("--min-people", type=int, default=None, help="... and this many people (default 1).")
+@click.option(
+    "--min-people",
+    type=click.IntRange(min=1),
+    default=None,
+    help="... and this many people (default 1).",
+)
 @click.option(
     "--rename-share",
-    type=float,
+    type=click.FloatRange(0, 1),
     default=None,
     help="Same people under a new name from this share: a rename (default 0.8).",
 )
