@@ -853,6 +853,135 @@ def history(
         _deliver(text, output, dataset=ctx.folder())
 
 
+@cli.command("import")
+@click.argument("source", metavar="CSV_OR_FOLDER")
+@click.option("--date", metavar="DATE", help="The export's date (default: from its file name).")
+@click.option(
+    "--map",
+    "maps",
+    metavar="COLUMN=FIELD",
+    multiple=True,
+    help="Read COLUMN as FIELD (employee_id, name, first_name, last_name, email, title, "
+    "manager_id, manager_email, manager_name, department, department_parent). Repeatable.",
+)
+@click.option(
+    "--mapping",
+    metavar="FILE",
+    type=click.Path(dir_okay=False),
+    help="A file of COLUMN=FIELD lines (# comments), as --map.",
+)
+@click.option("--name", metavar="NAME", help="The dataset's name when it is created.")
+@click.option(
+    "--min-share",
+    type=click.FloatRange(0, 1),
+    default=None,
+    help="A people flow is lineage from this share of a unit's people (default 0.25).",
+)
+@click.option(
+    "--min-people",
+    type=click.IntRange(min=1),
+    default=None,
+    help="... and this many people (default 1).",
+)
+@click.option(
+    "--rename-share",
+    type=click.FloatRange(0, 1),
+    default=None,
+    help="Same people under a new name from this share: a rename (default 0.8).",
+)
+@click.option(
+    "--dry-run", is_flag=True, help="Print every file that would be written; write nothing."
+)
+@_org_option
+@pass_ctx
+@_reports_errors
+def import_(
+    ctx: _Context,
+    source: str,
+    date: str | None,
+    maps: tuple[str, ...],
+    mapping: str | None,
+    name: str | None,
+    min_share: float | None,
+    min_people: int | None,
+    rename_share: float | None,
+    dry_run: bool,
+) -> None:
+    """Import HR exports (CSV, one row per person) into the dataset --org PATH.
+
+    CSV_OR_FOLDER is one export (its date from --date or its file name, such as
+    2024-01.csv or export-2024-01-31.csv) or a folder of dated exports, imported
+    in date order. Only the mapped columns are read; nothing else of a row is
+    written. Departments become units, heads their leads; renames, splits and
+    merges between consecutive exports are inferred from where people went and
+    written as `from` with a note. The dataset folder is created if missing.
+    A problem anywhere writes nothing: each is reported as FILE:ROW: COLUMN:
+    MESSAGE, with exit status 2.
+    """
+    from pathlib import Path
+
+    from .dates import resolve
+    from .formats.csv import ExportError, ExportProblem, read_mapping
+    from .hrimport import date_of, exports_in, plan_import, write_plan
+
+    if ctx.org is None:
+        raise OrgdiffError(
+            "import needs --org PATH: the dataset folder to write (created if missing)"
+        )
+    try:
+        columns: dict[str, str] = {}
+        if mapping is not None:
+            try:
+                text = Path(mapping).read_text(encoding="utf-8-sig")
+            except (OSError, UnicodeDecodeError) as exc:
+                raise OrgdiffError(f"{mapping}: cannot be read: {exc}") from None
+            columns.update(read_mapping(text, file=mapping))
+        for item in maps:
+            column, sep, fld = item.rpartition("=")
+            if not sep or not column.strip() or not fld.strip():
+                raise OrgdiffError(f"--map {item!r}: expected COLUMN=FIELD")
+            columns[column.strip()] = fld.strip()
+        src = Path(source)
+        if src.is_dir():
+            if date is not None:
+                raise OrgdiffError("--date is for one export; a folder's exports are dated by name")
+            exports = exports_in(src)
+        elif src.is_file():
+            day = resolve(date) if date is not None else date_of(src)
+            if day is None:
+                raise ExportError(
+                    [ExportProblem(source, 0, "-", "no date in the file name; pass --date DATE")]
+                )
+            exports = [(source, day)]
+        else:
+            raise OrgdiffError(f"{source}: no such file or folder")
+        thresholds = {
+            k: v
+            for k, v in (
+                ("min_share", min_share),
+                ("min_people", min_people),
+                ("rename_share", rename_share),
+            )
+            if v is not None
+        }
+        plan = plan_import(ctx.org, exports, columns=columns, name=name, thresholds=thresholds)
+    except ExportError as exc:
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        _fail(count_problems(len(exc.problems)))
+        return
+    for note in plan.notes:
+        _note(note)
+    if dry_run:
+        for path, text in plan.files.items():
+            click.echo(f"==> {path} <==")
+            click.echo(text, nl=False)
+        _note(f"dry run: {len(plan.files)} files not written")
+        return
+    write_plan(plan)
+    _note(f"wrote {len(plan.files)} files to {plan.folder}")
+
+
 def _utf8_streams() -> None:
     """Write UTF-8 whatever the terminal's locale says: names are often CJK."""
     for stream in (sys.stdout, sys.stderr):

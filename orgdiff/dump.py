@@ -9,6 +9,7 @@ line, keys come in the order of the data format reference.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -81,9 +82,38 @@ def _entry(fields: dict[str, Any]) -> dict[str, Any]:
         if isinstance(value, tuple):
             kept[key] = list(value)
             flow[key] = list(value)
-    if len(_emit({"x": flow}).strip()) - 3 <= FLOW_WIDTH:
+    width = _flow_width(kept)
+    if width is None:
+        width = len(_emit({"x": flow}).strip()) - 3
+    if width <= FLOW_WIDTH:
         return flow
     return kept
+
+
+# Text that libyaml writes plain, as it is, inside a flow mapping or list: ASCII
+# letters, digits and a few marks, single spaces between words.
+_PLAIN_FLOW = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._/()'-]| (?=[A-Za-z0-9(]))*")
+
+
+def _flow_width(kept: Mapping[str, Any]) -> int | None:
+    """The length of ``kept`` written on one line, counted without emitting it
+    (emitting each entry dominates the time to dump a big org), or ``None``
+    when some value is not plain text that can be counted."""
+    plain = _PLAIN_FLOW.fullmatch
+    width = 2 + 2 * (len(kept) - 1)  # the braces; ", " between entries
+    for key, value in kept.items():
+        width += len(key) + 2
+        if isinstance(value, str):
+            if plain(value) is None:
+                return None
+            width += len(value)
+        elif isinstance(value, list) and value:
+            if not all(isinstance(x, str) and plain(x) is not None for x in value):
+                return None
+            width += 2 + sum(len(x) for x in value) + 2 * (len(value) - 1)
+        else:
+            return None
+    return width
 
 
 def _unit(u: Unit) -> dict[str, Any]:

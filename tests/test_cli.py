@@ -49,6 +49,7 @@ USAGE = {
     "log": "Usage: orgdiff log [OPTIONS]",
     "history": "Usage: orgdiff history [OPTIONS] ID",
     "timeline": "Usage: orgdiff timeline [OPTIONS]",
+    "import": "Usage: orgdiff import [OPTIONS] CSV_OR_FOLDER",
 }
 
 

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 import orgdiff
 from orgdiff import Confidence, OrgdiffError, Person, Snapshot, Unit
@@ -65,3 +68,26 @@ def test_dump_rejects_other_types() -> None:
     """dump() takes a Snapshot or a Timeline."""
     with pytest.raises(TypeError, match="Snapshot or a Timeline"):
         orgdiff.dump({"date": "2020-01-01"})  # type: ignore[arg-type]
+
+
+@given(
+    st.dictionaries(
+        st.sampled_from(["name", "parent", "lead", "from", "title", "unit", "note"]),
+        st.one_of(
+            st.text(alphabet="aZ09 ._/()'-,:#[]{}é\"!&*", min_size=1, max_size=12),
+            st.lists(st.text(alphabet="az09 -:,'", min_size=1, max_size=8), min_size=1, max_size=3),
+        ),
+        min_size=1,
+        max_size=5,
+    )
+)
+@example({"name": "Ada Park", "lead": ["a-b", "c"], "note": "O'Neil (2024)."})
+def test_flow_width_is_what_is_emitted(entry: dict[str, Any]) -> None:
+    """Protects: the counted one-line width of an entry, when counted, is the emitted one."""
+    from orgdiff.dump import _emit, _Flow, _flow_width
+
+    width = _flow_width(entry)
+    if entry == {"name": "Ada Park", "lead": ["a-b", "c"], "note": "O'Neil (2024)."}:
+        assert len("{name: Ada Park, lead: [a-b, c], note: O'Neil (2024).}") == width
+    if width is not None:
+        assert len(_emit({"x": _Flow(entry)}).strip()) - 3 == width
