@@ -63,8 +63,9 @@ def _drop_stdout() -> None:
 
 
 class _Context:
-    def __init__(self, org: str | None) -> None:
+    def __init__(self, org: str | None, cache: bool = True) -> None:
         self.org = org
+        self.cache = cache
         self._folder: str | None = None
 
     def folder(self) -> str:
@@ -85,7 +86,7 @@ class _Context:
     def timeline(self) -> Any:
         from .load import load
 
-        return load(self.folder())
+        return load(self.folder(), cache=self.cache)
 
 
 pass_ctx = click.make_pass_decorator(_Context)
@@ -100,15 +101,38 @@ pass_ctx = click.make_pass_decorator(_Context)
     help="Dataset folder (holding dataset.yaml and snapshots/). "
     "Default: the one dataset under ./orgs, else the bundled Meta AI dataset.",
 )
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Read and check the dataset again, and compile charts' Graphviz again, "
+    "instead of using the caches (also: ORGDIFF_NO_CACHE=1).",
+)
 @click.version_option(package_name="orgdiff", prog_name="orgdiff")
 @click.pass_context
-def cli(ctx: click.Context, org: str | None) -> None:
+def cli(ctx: click.Context, org: str | None, no_cache: bool) -> None:
     """Track how an organisation's structure changes over time.
 
     Dates may be partial and mean the end of that period: 2025-09 is the org
     as it stood on 2025-09-30.
     """
-    ctx.obj = _Context(org)
+    ctx.obj = _Context(org, cache=not no_cache)
+    if no_cache:
+        _no_cache_while(ctx)
+
+
+def _no_cache_while(ctx: click.Context) -> None:
+    """Turn every cache off (the WebAssembly engine's child process too) until
+    ``ctx`` closes: the setting is ORGDIFF_NO_CACHE, which every cache reads."""
+    before = os.environ.get("ORGDIFF_NO_CACHE")
+    os.environ["ORGDIFF_NO_CACHE"] = "1"
+
+    def restore() -> None:
+        if before is None:
+            os.environ.pop("ORGDIFF_NO_CACHE", None)
+        else:
+            os.environ["ORGDIFF_NO_CACHE"] = before
+
+    ctx.call_on_close(restore)
 
 
 @cli.command()
@@ -126,7 +150,7 @@ def validate(ctx: _Context, path: str | None) -> None:
 
     target = path if path is not None else ctx.org
     folder = target if target is not None else str(default_dataset())
-    tl = load(folder)
+    tl = load(folder, cache=ctx.cache)
     people = {pid for snap in tl.snapshots for pid in snap.people}
     units = {uid for snap in tl.snapshots for uid in snap.units}
     click.echo(
@@ -386,6 +410,35 @@ def history(ctx: _Context, entity_id: str, fmt: str) -> None:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
     else:
         click.echo(history_text(entity_id, entries, tl.snapshots), nl=False)
+
+
+@cli.group()
+def cache() -> None:
+    """The caches: checked timelines of datasets, compiled Graphviz.
+
+    They live in the user's cache folder (on Linux $XDG_CACHE_HOME/orgdiff,
+    by default ~/.cache/orgdiff) and are used only while what they were made
+    from is unchanged.
+    """
+
+
+@cache.command(name="clear")
+@_reports_errors
+def cache_clear() -> None:
+    """Remove every cache: timelines of datasets and compiled Graphviz."""
+    from ._cachedir import cache_root
+    from .cache import clear
+
+    try:
+        removed = clear()
+    except OSError as exc:
+        raise OrgdiffError(
+            f"cannot clear the cache {cache_root()}: {exc.strerror or exc}"
+        ) from None
+    click.echo(
+        f"{cache_root()}: removed {removed['timelines']} timeline file(s) and "
+        f"{removed['wasm']} compiled Graphviz file(s)"
+    )
 
 
 def _utf8_streams() -> None:

@@ -48,6 +48,7 @@ USAGE = {
     "render": "Usage: orgdiff render [OPTIONS] DATE",
     "log": "Usage: orgdiff log [OPTIONS]",
     "history": "Usage: orgdiff history [OPTIONS] ID",
+    "cache": "Usage: orgdiff cache [OPTIONS] COMMAND [ARGS]...",
 }
 
 
