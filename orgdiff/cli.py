@@ -18,7 +18,8 @@ from typing import Any, TypeVar
 
 import click
 
-from .errors import OrgDataError, OrgdiffError, count_problems
+# orgdiff.errors (and attrs with it) is imported by each function that needs
+# it, so that `orgdiff --help` does not load it.
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -36,6 +37,8 @@ def _reports_errors(func: F) -> F:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from .errors import OrgDataError, OrgdiffError, count_problems
+
         try:
             return func(*args, **kwargs)
         except OrgDataError as exc:
@@ -243,6 +246,7 @@ def _emit(data: bytes, output: str | None, default_name: str, org_folder: str | 
     from pathlib import Path
 
     from .dump import write_atomic_bytes
+    from .errors import OrgdiffError
 
     if output == "-":
         sys.stdout.flush()
@@ -428,6 +432,7 @@ def cache_clear() -> None:
     """Remove every cache: timelines of datasets and compiled Graphviz."""
     from ._cachedir import cache_root
     from .cache import clear
+    from .errors import OrgdiffError
 
     try:
         removed = clear()

@@ -390,6 +390,32 @@ def test_light_commands_do_not_import_heavy_modules(args: list[str]) -> None:
     assert imported == "", f"`orgdiff {' '.join(args)}` imported {imported}"
 
 
+HELP_PROBE = """
+import sys
+before = set(sys.modules)
+from orgdiff.cli import main
+sys.argv = ["orgdiff", "--help"]
+try:
+    main()
+except SystemExit:
+    pass
+print("IMPORTED:", ",".join(sorted(set(sys.modules) - before)), file=sys.stderr)
+"""
+
+
+def test_help_imports_click_and_the_command_only() -> None:
+    """`orgdiff --help` loads orgdiff's package and command modules, click, and the
+    standard modules click needs: not attrs, PyYAML or any other orgdiff module."""
+    proc = subprocess.run(
+        [sys.executable, "-c", HELP_PROBE], capture_output=True, text=True, check=False
+    )
+    imported = proc.stderr.rpartition("IMPORTED:")[2].strip().split(",")
+    assert ["orgdiff", "orgdiff.cli"] == [m for m in imported if m.startswith("orgdiff")]
+    third_party = {m.split(".")[0] for m in imported} - set(sys.stdlib_module_names)
+    assert {"click", "orgdiff"} == third_party
+    assert len(imported) < 100, imported
+
+
 def test_python_dash_m_runs_the_command() -> None:
     """`python -m orgdiff` is the `orgdiff` command, for when it is not on PATH."""
     done = subprocess.run(
