@@ -64,7 +64,13 @@ def test_a_name_imports_only_its_own_module() -> None:
     drawing."""
     new = _imported("import orgdiff; orgdiff.Timeline")
     mine = sorted(m for m in new if m.startswith("orgdiff"))
-    assert ["orgdiff", "orgdiff.dates", "orgdiff.errors", "orgdiff.model", "orgdiff.suggest"] == mine
+    assert [
+        "orgdiff",
+        "orgdiff.dates",
+        "orgdiff.errors",
+        "orgdiff.model",
+        "orgdiff.suggest",
+    ] == mine
 
 
 def test_importing_a_submodule_keeps_the_function_of_the_same_name() -> None:
