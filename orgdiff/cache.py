@@ -63,6 +63,8 @@ FORMAT = b"orgdiff-timeline-cache 1\n"
 FOLDER = "timelines"
 _DIGEST = 32  # bytes of SHA-256
 _CHUNK = 1 << 20
+# Never follow a link, and never wait on a FIFO (open would block until a writer came).
+_NO_FOLLOW_OR_WAIT = getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
 
 # The modules whose code decides what a loaded timeline holds.
 _SOURCES = (
@@ -248,14 +250,19 @@ def fingerprint(folder: Path) -> list[list[Any]] | None:
     out: list[list[Any]] = []
     for name, path in files:
         try:
-            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+            fd = os.open(path, os.O_RDONLY | _NO_FOLLOW_OR_WAIT)
         except OSError:
             return None
-        with os.fdopen(fd, "rb") as fh:
+        try:
             info = os.fstat(fd)
             if not stat.S_ISREG(info.st_mode):
-                return None
-            out.append([name, info.st_size, hashlib.file_digest(fh, "sha256").hexdigest()])
+                return None  # a folder or a device among the snapshots
+            with os.fdopen(os.dup(fd), "rb") as fh:
+                out.append([name, info.st_size, hashlib.file_digest(fh, "sha256").hexdigest()])
+        except OSError:
+            return None
+        finally:
+            os.close(fd)
     return out
 
 
@@ -289,7 +296,7 @@ def _read(path: Path, key: dict[str, str], folder: Path) -> tuple[Timeline | Non
     ``key`` and from files with the same bytes; and the current fingerprint
     when it was computed (to spare computing it again on a miss)."""
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        fd = os.open(path, os.O_RDONLY | _NO_FOLLOW_OR_WAIT)
     except OSError:
         return None, None
     with os.fdopen(fd, "rb") as fh:
@@ -376,7 +383,10 @@ def load(folder: Path, build: Callable[[], Timeline]) -> Timeline:
     if timeline is not None:
         return timeline
     if before is None:
-        before = fingerprint(folder)
+        try:
+            before = fingerprint(folder)
+        except Exception:  # whatever it is, the load itself will say it
+            before = None
     timeline = build()
     try:
         # Only if no file changed while it was read: the cache must describe

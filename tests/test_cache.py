@@ -457,3 +457,22 @@ def test_a_full_disk_costs_only_the_cache(
             done = _orgdiff("validate", str(org), cwd=org.parent)
             assert (0, "") == (done.returncode, done.stderr)
         assert [] == list(folder.iterdir())
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
+@pytest.mark.parametrize("kind", ["folder", "fifo"])
+def test_a_snapshot_that_is_not_a_file_is_reported_not_hashed(
+    org: Path, cache_home: Path, kind: str
+) -> None:
+    """The cache hashes the files before the load reads them: an entry of
+    snapshots/ that is a folder or a FIFO (which would block a reader) is left to
+    the load to report, and nothing is cached."""
+    entry = org / "snapshots" / "2021-01-01.yaml"
+    if kind == "folder":
+        entry.mkdir()
+    else:
+        os.mkfifo(entry)
+    done = _orgdiff("validate", str(org), cwd=org.parent)
+    assert 2 == done.returncode
+    assert done.stderr.startswith(f"{os.path.relpath(entry, org.parent)}: $: ")
+    assert not cached_file(org).exists()
