@@ -98,6 +98,16 @@ def test_runner_prints_its_report(tmp_path: Path) -> None:
         assert row in report
     assert "DeepDiff" not in report  # skipped as asked
     assert "- CPU:" in report and "- Python 3." in report
+    for row in (
+        "| `python -c pass` |",
+        "| `orgdiff --help` |",
+        "| `orgdiff validate`, empty cache |",
+        "| `orgdiff validate`, cached |",
+        "| `orgdiff diff`, empty cache |",
+        "| `orgdiff diff`, cached |",
+    ):
+        assert 1 == sum(line.startswith(row) for line in report.splitlines()), row
+    assert "| `orgdiff --help` ≤ 6 x `python -c pass` |" in report
 
 
 def test_runner_reports_what_was_measured_when_a_baseline_is_skipped(tmp_path: Path) -> None:
@@ -114,7 +124,7 @@ def test_runner_reports_what_was_measured_when_a_baseline_is_skipped(tmp_path: P
             "--repeat",
             "1",
             "--skip",
-            "scan,naive,naive-nogc,deepdiff,dot",
+            "scan,naive,naive-nogc,deepdiff,dot,help,python",
             "--data",
             str(tmp_path),
             "--json",
@@ -129,7 +139,8 @@ def test_runner_reports_what_was_measured_when_a_baseline_is_skipped(tmp_path: P
     rows = [line for line in done.stdout.splitlines() if line.startswith("| **orgdiff")]
     assert 2 == len(rows)
     assert all(" | n/a | n/a | " in row for row in rows)
-    assert ["diff", "load"] == sorted(json.loads(raw.read_text())["1000"])
+    kinds = ["cli-diff-cold", "cli-diff-warm", "cli-validate-cold", "cli-validate-warm"]
+    assert sorted(["diff", "load", *kinds]) == sorted(json.loads(raw.read_text())["1000"])
 
 
 def test_render_benchmark_prints_its_report(tmp_path: Path) -> None:
