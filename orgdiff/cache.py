@@ -39,6 +39,7 @@ import gc
 import hashlib
 import io
 import json
+import operator
 import os
 import pickle
 import shutil
@@ -138,10 +139,10 @@ def _timeline(*values: Any) -> Timeline:
 
 
 def _reducer(cls: type, build: Callable[..., Any]) -> Callable[[Any], tuple[Any, ...]]:
-    names = tuple(f.name for f in attrs.fields(cls))
+    fields = operator.attrgetter(*(f.name for f in attrs.fields(cls)))  # a tuple of them all
 
     def reduce(obj: Any) -> tuple[Any, ...]:
-        return build, tuple([getattr(obj, n) for n in names])
+        return build, fields(obj)
 
     return reduce
 
