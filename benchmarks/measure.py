@@ -2,7 +2,7 @@
 
     python -m benchmarks.measure KIND FOLDER REPEAT
 
-Prints one line of JSON: the wall-clock seconds of each repetition and a few
+Prints one line of JSON: the wall-clock and CPU seconds of each repetition and a few
 facts about the result. Setting up (loading the data a diff needs) is not
 timed. The parent reads this process's peak memory from ``wait4``.
 
@@ -131,8 +131,8 @@ def _compile_bytecode() -> None:
         compileall.compile_dir(Path(str(package.__file__)).parent, quiet=1)
 
 
-def _run_command(cmd: list[str], env: dict[str, str]) -> tuple[float, int]:
-    """Wall-clock seconds and peak memory (bytes) of one run of ``cmd``."""
+def _run_command(cmd: list[str], env: dict[str, str]) -> tuple[float, float, int]:
+    """Wall-clock seconds, CPU seconds and peak memory (bytes) of one run of ``cmd``."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, env=env)
     _, status, usage = os.wait4(proc.pid, 0)
@@ -140,7 +140,7 @@ def _run_command(cmd: list[str], env: dict[str, str]) -> tuple[float, int]:
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"{' '.join(cmd)} failed with status {os.waitstatus_to_exitcode(status)}")
     scale = 1 if sys.platform == "darwin" else 1024
-    return elapsed, usage.ru_maxrss * scale
+    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * scale
 
 
 def _commands(kind: str, folder: Path, repeat: int) -> dict[str, Any]:
@@ -152,6 +152,7 @@ def _commands(kind: str, folder: Path, repeat: int) -> dict[str, Any]:
     env = {**os.environ, "XDG_CACHE_HOME": str(home)}
     env.pop("ORGDIFF_NO_CACHE", None)
     times: list[float] = []
+    cpu: list[float] = []
     peak = 0
     try:
         if not kind.endswith("-cold"):
@@ -159,12 +160,13 @@ def _commands(kind: str, folder: Path, repeat: int) -> dict[str, Any]:
         for _ in range(repeat):
             if kind.endswith("-cold"):
                 shutil.rmtree(home / "orgdiff", ignore_errors=True)
-            elapsed, rss = _run_command(cmd, env)
+            elapsed, used, rss = _run_command(cmd, env)
             times.append(elapsed)
+            cpu.append(used)
             peak = max(peak, rss)
     finally:
         shutil.rmtree(home, ignore_errors=True)
-    return {"kind": kind, "times": times, "facts": {}, "vmhwm_bytes": peak}
+    return {"kind": kind, "times": times, "cpu_times": cpu, "facts": {}, "vmhwm_bytes": peak}
 
 
 def main(argv: list[str]) -> None:
@@ -174,18 +176,21 @@ def main(argv: list[str]) -> None:
         return
     call, describe = _setup(kind, folder)
     times: list[float] = []
+    cpu: list[float] = []
     facts: dict[str, Any] = {}
     for _ in range(repeat):
         gc.collect()
         if kind == "naive-nogc":
             gc.disable()
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), time.process_time()
         result = call()
         times.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - cpu_start)
         gc.enable()
         facts = describe(result)
         del result
-    print(json.dumps({"kind": kind, "times": times, "facts": facts, "vmhwm_bytes": _vmhwm()}))
+    out = {"kind": kind, "times": times, "cpu_times": cpu, "facts": facts}
+    print(json.dumps({**out, "vmhwm_bytes": _vmhwm()}))
 
 
 def _vmhwm() -> int | None:
