@@ -25,11 +25,13 @@ own and writable by nobody else (the payload is a pickle, which can run code
 when read). A failure to write (a full disk, a read-only folder) costs only the
 cache, never the command. Invalid datasets are never cached.
 
-The payload is a pickle in which every model object is rebuilt by a function
-that sets its slots directly (no ``__init__``: the models have no validators
-or converters). Pickling keeps object identity: an entity that is the same
-object in two snapshots (unchanged) is stored once and is again the same
-object after loading, which :func:`orgdiff.diff` relies on for speed.
+The payload is a stream of pickles: people and identities (the many) as flat
+lists of their fields, a chunk at a time, rebuilt by functions that set their
+slots directly (no ``__init__``: the models have no validators or
+converters); units, sources and relations one object each. Identity is kept:
+a person or unit that is the same object in two consecutive snapshots
+(unchanged) is stored once and is again the same object after loading, which
+:func:`orgdiff.diff` relies on for speed, and every id and text is one ``str``.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ import contextlib
 import gc
 import hashlib
 import io
+import itertools
 import json
 import operator
 import os
@@ -47,7 +50,7 @@ import stat
 import sys
 import tempfile
 import types
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any, ClassVar
@@ -130,14 +133,6 @@ for _name, _function in (
         _function.__module__ = __name__
 
 
-def _snapshot(*values: Any) -> Snapshot:
-    return Snapshot(*values)
-
-
-def _timeline(*values: Any) -> Timeline:
-    return Timeline(*values)
-
-
 def _reducer(cls: type, build: Callable[..., Any]) -> Callable[[Any], tuple[Any, ...]]:
     fields = operator.attrgetter(*(f.name for f in attrs.fields(cls)))  # a tuple of them all
 
@@ -147,16 +142,91 @@ def _reducer(cls: type, build: Callable[..., Any]) -> Callable[[Any], tuple[Any,
     return reduce
 
 
+# Units, sources and relations are few: pickled one object each, which keeps
+# identity (a unit unchanged since the snapshot before is stored once). People
+# and identities are many: see _dump.
 _REDUCERS: dict[type, Callable[[Any], tuple[Any, ...]]] = {
     Unit: _reducer(Unit, _unit),
-    Person: _reducer(Person, _person),
     Identity: _reducer(Identity, _identity),
     Source: _reducer(Source, _source),
     Relation: _reducer(Relation, _relation),
-    # Snapshots and timelines are few: their own __init__ (cached indexes stay out).
-    Snapshot: _reducer(Snapshot, _snapshot),
-    Timeline: _reducer(Timeline, _timeline),
 }
+_CHUNK_ROWS = 1 << 14
+_PERSON_FIELDS = operator.attrgetter(*(f.name for f in attrs.fields(Person)))
+_IDENTITY_FIELDS = operator.attrgetter(*(f.name for f in attrs.fields(Identity)))
+_SNAPSHOT_FIELDS = [
+    f.name for f in attrs.fields(Snapshot) if f.name not in ("people", "identities")
+]
+_TIMELINE_FIELDS = [f.name for f in attrs.fields(Timeline) if f.name not in ("snapshots", "people")]
+
+
+def _rows(items: list[Any], fields: Callable[[Any], tuple[Any, ...]]) -> list[Any]:
+    """The fields of ``items``, one after the other in one flat list."""
+    out: list[Any] = []
+    for item in items:
+        out.extend(fields(item))
+    return out
+
+
+def _dump(timeline: Timeline, pickler: pickle.Pickler) -> None:
+    """``timeline`` as a stream of pickles, in chunks.
+
+    A pickler remembers every object it wrote (to write it once), so people
+    written one object each would keep a tuple of fields alive per person until
+    the end: at a million people, a few hundred megabytes. People and identities
+    are written instead as flat lists of their fields, a chunk at a time, and a
+    person who is the same object as in the snapshot before is written as a
+    flag. Ids and texts are written once whatever their number of uses.
+    """
+    dump = pickler.dump
+    dump({name: getattr(timeline, name) for name in _TIMELINE_FIELDS})
+    identities = list(timeline.people.values())
+    dump(len(identities))
+    for start in range(0, len(identities), _CHUNK_ROWS):
+        dump(_rows(identities[start : start + _CHUNK_ROWS], _IDENTITY_FIELDS))
+    dump(len(timeline.snapshots))
+    before: Mapping[str, Person] = {}
+    for snap in timeline.snapshots:
+        dump({name: getattr(snap, name) for name in _SNAPSHOT_FIELDS})
+        people = list(snap.people.items())
+        dump(len(people))
+        for start in range(0, len(people), _CHUNK_ROWS):
+            chunk = people[start : start + _CHUNK_ROWS]
+            same = bytes(before.get(pid) is person for pid, person in chunk)
+            changed = [person for (_, person), kept in zip(chunk, same, strict=True) if not kept]
+            dump(([pid for pid, _ in chunk], same, _rows(changed, _PERSON_FIELDS)))
+        before = snap.people
+
+
+def _undump(unpickler: pickle.Unpickler) -> Timeline:
+    """The timeline :func:`_dump` wrote."""
+    load = unpickler.load
+    timeline_fields = load()
+    identities: dict[str, Identity] = {}
+    left = load()
+    width = len(attrs.fields(Identity))
+    while left > 0:
+        rows = load()
+        for identity in itertools.starmap(_identity, zip(*[iter(rows)] * width, strict=True)):
+            identities[identity.id] = identity
+        left -= len(rows) // width
+    snapshots: list[Snapshot] = []
+    before: Mapping[str, Person] = {}
+    width = len(attrs.fields(Person))
+    for _ in range(load()):
+        snapshot_fields = load()
+        people: dict[str, Person] = {}
+        left = load()
+        while left > 0:
+            ids, same, rows = load()
+            made = itertools.starmap(_person, zip(*[iter(rows)] * width, strict=True))
+            for pid, kept in zip(ids, same, strict=True):
+                people[pid] = before[pid] if kept else next(made)
+            left -= len(ids)
+        snap = Snapshot(people=people, identities=identities, **snapshot_fields)
+        snapshots.append(snap)
+        before = people
+    return Timeline(snapshots=tuple(snapshots), people=identities, **timeline_fields)
 
 
 class _Pickler(pickle.Pickler):
@@ -169,14 +239,10 @@ class _Unpickler(pickle.Unpickler):
     _ALLOWED: ClassVar[frozenset[tuple[str, str]]] = frozenset(
         {
             ("orgdiff.cache", "_unit"),
-            ("orgdiff.cache", "_person"),
             ("orgdiff.cache", "_identity"),
             ("orgdiff.cache", "_source"),
             ("orgdiff.cache", "_relation"),
-            ("orgdiff.cache", "_snapshot"),
-            ("orgdiff.cache", "_timeline"),
             ("orgdiff.model", "Unit"),
-            ("orgdiff.model", "Person"),
             ("orgdiff.model", "Identity"),
             ("orgdiff.model", "Source"),
             ("orgdiff.model", "Relation"),
@@ -330,7 +396,7 @@ def _read(path: Path, key: dict[str, str], folder: Path) -> tuple[Timeline | Non
             return None, current  # cut short by a crash, or altered
         fh.seek(start)
         with _gc_paused():
-            timeline = _Unpickler(fh).load()
+            timeline = _undump(_Unpickler(fh))
         if not isinstance(timeline, Timeline) or fh.tell() != end:
             return None, current
         return timeline, current
@@ -361,7 +427,7 @@ def _write(path: Path, key: dict[str, str], files: list[list[Any]], timeline: Ti
             fh.write(FORMAT + len(header).to_bytes(4, "big") + header)
             hashing = _HashingWriter(fh)
             with _gc_paused():
-                _Pickler(hashing, protocol=5).dump(timeline)
+                _dump(timeline, _Pickler(hashing, protocol=5))
             fh.write(hashing.digest.digest())
         os.replace(tmp, path)
     except BaseException:

@@ -5,6 +5,8 @@ the reason a command fails."""
 from __future__ import annotations
 
 import contextlib
+import io
+import itertools
 import json
 import os
 import shutil
@@ -15,6 +17,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from strategies import evolving_timelines
 
 import orgdiff
 from orgdiff import cache
@@ -476,3 +480,25 @@ def test_a_snapshot_that_is_not_a_file_is_reported_not_hashed(
     assert 2 == done.returncode
     assert done.stderr.startswith(f"{os.path.relpath(entry, org.parent)}: $: ")
     assert not cached_file(org).exists()
+
+
+@settings(max_examples=50)
+@given(evolving_timelines())
+def test_a_timeline_comes_back_equal_with_what_was_shared_still_shared(tl: Timeline) -> None:
+    """Invariant: the cache's payload gives back an equal timeline, and a person
+    or unit that was the same object in consecutive snapshots still is."""
+    buffer = io.BytesIO()
+    cache._dump(tl, cache._Pickler(buffer, protocol=5))
+    buffer.seek(0)
+    back = cache._undump(cache._Unpickler(buffer))
+    assert tl == back
+    assert list(tl.people) == list(back.people)
+    for (a, b), (c, d) in zip(
+        itertools.pairwise(tl.snapshots), itertools.pairwise(back.snapshots), strict=True
+    ):
+        assert list(b.people) == list(d.people) and list(b.units) == list(d.units)
+        shared = [pid for pid, p in b.people.items() if a.people.get(pid) is p]
+        assert shared == [pid for pid, p in d.people.items() if c.people.get(pid) is p]
+        units = [uid for uid, u in b.units.items() if a.units.get(uid) is u]
+        assert units == [uid for uid, u in d.units.items() if c.units.get(uid) is u]
+        assert d.identities is back.people
