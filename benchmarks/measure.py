@@ -11,7 +11,8 @@ process (``python -m orgdiff ...``), and report the largest peak memory of
 those processes: ``cli-validate-cold`` and ``cli-diff-cold`` start each time
 from an empty cache folder (so they include writing the cache),
 ``cli-validate-warm`` and ``cli-diff-warm`` from the cache the first, untimed
-run wrote; ``help`` is ``orgdiff --help`` and ``python`` is ``python -c pass``,
+run wrote; ``help`` is ``orgdiff --help`` (the console script beside this
+Python, else ``python -m orgdiff``) and ``python`` is ``python -c pass``,
 both with orgdiff's and click's bytecode compiled beforehand.
 """
 
@@ -39,6 +40,7 @@ KINDS = (
     "diff",
     "dot",
     "deepdiff",
+    "hash",
     "cli-validate-cold",
     "cli-validate-warm",
     "cli-diff-cold",
@@ -84,6 +86,10 @@ def _setup(kind: str, folder: Path) -> tuple[Callable[[], Any], Callable[[Any], 
         return (lambda: _naive(_files(folder))), (lambda docs: {"files": len(docs)})
     import orgdiff
 
+    if kind == "hash":
+        from orgdiff.cache import fingerprint
+
+        return (lambda: fingerprint(folder)), (lambda files: {"files": len(files or ())})
     if kind == "load":
         return (lambda: orgdiff.load(folder)), (
             lambda tl: {"people": sum(len(s.people) for s in tl.snapshots)}
@@ -112,6 +118,10 @@ def _command(kind: str, folder: Path) -> list[str]:
     if kind == "python":
         return [sys.executable, "-c", "pass"]
     if kind == "help":
+        # The console script, as a user types it (`python -m` adds runpy's imports).
+        script = Path(sys.executable).with_name("orgdiff")
+        if script.is_file():
+            return [str(script), "--help"]
         return [sys.executable, "-m", "orgdiff", "--help"]
     if kind.startswith("cli-validate"):
         return [sys.executable, "-m", "orgdiff", "validate", str(folder)]

@@ -15,6 +15,8 @@ so that each one's peak memory is its own:
 - ``dot``: the DOT source of that diff's chart (``orgdiff.render(d).source``);
 - ``deepdiff``: ``deepdiff.DeepDiff`` of the two snapshots as PyYAML loads them
   (units and people are mappings keyed by id);
+- ``hash``: the SHA-256 of every file of the dataset, which the cache of
+  checked datasets computes on every command;
 - ``cli-validate-cold``/``-warm``, ``cli-diff-cold``/``-warm``: the whole
   ``orgdiff validate`` and ``orgdiff diff`` commands in new processes, from an
   empty cache folder and from the cache the run before wrote;
@@ -54,6 +56,7 @@ LABELS = {
     "diff": "**orgdiff diff**",
     "dot": "DOT of the diff chart",
     "deepdiff": "`DeepDiff` keyed by id",
+    "hash": "SHA-256 of every file (the cache's check)",
     "cli-validate-cold": "`orgdiff validate`, empty cache",
     "cli-validate-warm": "`orgdiff validate`, cached",
     "cli-diff-cold": "`orgdiff diff`, empty cache",
