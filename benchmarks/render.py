@@ -80,17 +80,27 @@ def _timed(cmd: list[str], env: dict[str, str], cwd: Path, limit: float) -> dict
 
 
 _LENGTH = re.compile(r'\s(width|height)="([0-9.]+)(pt|px)?"')
+_CLASSES = re.compile(r'<g\b[^>]*\bclass="([^"]*)"')
+#: Classes of the boxes a reader sees (charts with classes); helper nodes such as
+#: the junctions of stacks are not boxes.
+_BOX_CLASSES = {"person", "unit", "summary"}
 
 
 def chart_facts(svg: Path) -> dict[str, Any]:
-    """Width and height (pt) of an SVG chart, and how many boxes it holds."""
+    """Width and height (pt) of an SVG chart, and how many boxes it holds: people,
+    units and summaries where the chart's elements carry those classes, else every
+    Graphviz node."""
     text = svg.read_text(encoding="utf-8")
     head = text[text.index("<svg") :][:2000]
     size = {m[1]: float(m[2]) * (0.75 if m[3] == "px" else 1.0) for m in _LENGTH.finditer(head)}
+    classes = [set(m[1].split()) for m in _CLASSES.finditer(text)]
+    boxes = sum(1 for c in classes if c & _BOX_CLASSES)
+    if not boxes:
+        boxes = sum(1 for c in classes if "node" in c)
     return {
         "width_pt": size.get("width"),
         "height_pt": size.get("height"),
-        "boxes": text.count('class="node'),
+        "boxes": boxes,
         "svg_bytes": len(text.encode("utf-8")),
     }
 
