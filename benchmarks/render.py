@@ -138,6 +138,7 @@ def measure_size(
     args: argparse.Namespace,
     budget: bool,
     save: Any,
+    repeat: int,
 ) -> dict[str, Any]:
     result: dict[str, Any] = {"folder": str(folder), "people": people, "charts": {}}
     plan = {
@@ -183,7 +184,7 @@ def measure_size(
                 continue
             chart: dict[str, Any] = {"first": [], "second": []}
             result["charts"][key] = chart
-            for i in range(args.repeat):
+            for i in range(repeat):
                 cache_home = work / f"cache-{engine}-{mode}-{i}"
                 env = _env(engine, cache_home, args.timeout)
                 out = work / f"{name}-{engine}-{mode}-{i}.svg"
@@ -312,7 +313,11 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--engines", default="dot,wasm", help="dot, wasm or both")
     parser.add_argument("--modes", default="default,all", help="default, all or both")
-    parser.add_argument("--repeat", type=int, default=1, help="first/second call pairs per chart")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        help="first/second call pairs per chart (default: 3 for meta-ai and 1k, else 1)",
+    )
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds a layout may take")
     parser.add_argument("--include-huge", action="store_true", help="try every chart, however big")
     parser.add_argument("--data", type=Path, default=DATA, help="where generated orgs are cached")
@@ -350,7 +355,8 @@ def main(argv: list[str] | None = None) -> None:
             _say(f"--- {people:,} people: generating (cached after the first run)")
             folder = prepare(people, args.data)
         _say(f"--- {name}")
-        results[name] = measure_size(name, folder, date, people, args, budget, save)
+        repeat = args.repeat or (3 if name == "meta-ai" or people <= 1000 else 1)
+        results[name] = measure_size(name, folder, date, people, args, budget, save, repeat)
         save()
         out.extend(report(name, results[name]))
     out.extend(targets(results))
