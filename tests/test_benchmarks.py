@@ -147,6 +147,8 @@ def test_render_benchmark_prints_its_report(tmp_path: Path) -> None:
             "wasm",
             "--modes",
             "default",
+            "--repeat",
+            "1",
             "--json",
             str(raw),
         ],
