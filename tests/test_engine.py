@@ -775,3 +775,10 @@ def test_writing_a_module_removes_stale_ones_of_other_builds(
     assert sorted(
         [compiled.name, "graphviz-0000recent.cwasm", ".graphviz-y.cwasm.def.tmp", "notes.txt"]
     ) == sorted(p.name for p in folder.iterdir())
+
+
+def test_a_cache_folder_that_cannot_be_written_only_costs_the_cache(tmp_path: Path) -> None:
+    """A cache folder that is gone (or full, or read-only) never fails a layout."""
+    graphviz = wasm.Graphviz(tmp_path / "gone", 1024)
+    assert "compiled" == graphviz.origin
+    assert graphviz.render(SMALL.encode(), "svg").lstrip().startswith(b"<?xml")
