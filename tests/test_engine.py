@@ -8,6 +8,7 @@ import html
 import multiprocessing
 import os
 import pty
+import re
 import shutil
 import signal
 import stat
@@ -696,9 +697,9 @@ def test_a_long_layout_shows_a_spinner_on_a_terminal_and_erases_it(
     assert "" == frames[0]  # nothing before the first second
     assert "\x1b[K" == frames[-1]  # the line is erased at the end
     spins = frames[1:-1]
-    assert len(spins) >= 5
-    assert {"laying out the chart... 1 s", "laying out the chart... 2 s"} <= {s[2:] for s in spins}
-    assert all(s[:2] in ("| ", "/ ", "- ", "\\ ") for s in spins)
+    assert len(spins) >= 3
+    assert all(re.fullmatch(r"[|/\-\\] laying out the chart\.\.\. [12] s", s) for s in spins), spins
+    assert "laying out the chart... 1 s" == spins[0][2:]
 
 
 def test_no_spinner_when_standard_error_is_not_a_terminal(engine: str, tmp_path: Path) -> None:
