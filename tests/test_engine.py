@@ -698,7 +698,9 @@ def test_a_long_layout_shows_a_spinner_on_a_terminal_and_erases_it(
     assert "\x1b[K" == frames[-1]  # the line is erased at the end
     spins = frames[1:-1]
     assert len(spins) >= 3
-    assert all(re.fullmatch(r"[|/\-\\] laying out the chart\.\.\. [0-9]+ s", s) for s in spins), spins
+    assert all(re.fullmatch(r"[|/\-\\] laying out the chart\.\.\. [0-9]+ s", s) for s in spins), (
+        spins
+    )
     assert "laying out the chart... 1 s" == spins[0][2:]
 
 
