@@ -29,7 +29,8 @@ on (wasmtime's version, a hash of the ``.wasm`` bytes, the machine, Python's
 version), behind a header with a SHA-256 of its bytes. A
 file that is truncated, corrupt, of the wrong build or not this user's own is
 ignored and replaced; files are written to a temporary name and renamed, so
-two processes racing to write it each put a whole file in place.
+two processes racing to write it each put a whole file in place. Writing one
+removes modules of other builds that were not written for 30 days.
 
 The stack. Graphviz's layout recurses deeply on big graphs (10,000 people and
 more); WebAssembly gets a stack of :data:`WASM_STACK_KIB` KiB (``--stack``
@@ -137,13 +138,39 @@ def _read_cached(path: Path) -> bytes | None:
     return payload
 
 
-def _write_cached(path: Path, payload: bytes) -> None:
-    """Write the module atomically, user-only; a failure only costs the cache."""
+#: Seconds after which another build's module (or a temporary a killed process
+#: left) is removed when a module is written: 30 days, and an hour.
+STALE_MODULE, STALE_TEMPORARY = 30 * 86400, 3600
+
+
+def _prune(folder: Path, keep: str) -> None:
+    """Remove modules of other builds not written for :data:`STALE_MODULE`
+    seconds, and temporaries older than :data:`STALE_TEMPORARY`."""
+    import time
+
+    now = time.time()
+    with contextlib.suppress(OSError), os.scandir(folder) as entries:
+        for entry in entries:
+            module = entry.name.startswith("graphviz-") and entry.name.endswith(".cwasm")
+            temporary = entry.name.startswith(".graphviz-") and entry.name.endswith(".tmp")
+            if entry.name == keep or not (module or temporary):
+                continue
+            with contextlib.suppress(OSError):
+                age = now - entry.stat(follow_symlinks=False).st_mtime
+                if age > (STALE_MODULE if module else STALE_TEMPORARY):
+                    os.unlink(entry.path)
+
+
+def _write_cached(path: Path, payload: bytes) -> bool:
+    """Write the module atomically, user-only; whether it was written (a failure
+    only costs the cache).
+    Old modules of other builds are removed then (see :func:`_prune`)."""
+    _prune(path.parent, path.name)
     data = MAGIC + hashlib.sha256(payload).digest() + payload
     try:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     except OSError:
-        return
+        return False
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -151,6 +178,8 @@ def _write_cached(path: Path, payload: bytes) -> None:
     except OSError:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        return False
+    return True
 
 
 def load_module(engine: Any, cache: Path | None) -> tuple[Any, str]:
@@ -174,8 +203,8 @@ def load_module(engine: Any, cache: Path | None) -> tuple[Any, str]:
     module = wasmtime.Module(engine, wasm)
     if path is None:
         return module, "compiled"
-    _write_cached(path, bytes(module.serialize()))
-    return module, "compiled, cached"
+    written = _write_cached(path, bytes(module.serialize()))
+    return module, "compiled, cached" if written else "compiled"
 
 
 class Graphviz:

@@ -1,9 +1,11 @@
 """The ``orgdiff`` command line.
 
-Every command reads the dataset named by ``--org`` (or ``$ORGDIFF_ORG``), else
-the one under ``./orgs``, else the bundled Meta AI dataset. Bad input or bad
-data exits with status 2 and one line per problem on standard error, never a
-traceback.
+Every command reads the dataset named by ``--org`` (before or after the
+command; or ``$ORGDIFF_ORG``), else the current folder if it holds
+``dataset.yaml``, else the one dataset under ``./orgs``, else (with no ``./orgs``
+at all, and a note on standard error) the bundled Meta AI dataset. Outputs are
+written by :mod:`orgdiff.output`. Bad input or bad data exits with status 2 and
+one line per problem on standard error, never a traceback.
 """
 
 from __future__ import annotations
@@ -50,19 +52,15 @@ def _reports_errors(func: F) -> F:
         except BrokenPipeError:
             # `orgdiff log | head`: the reader left. Caught here, because click
             # would turn it into status 1; end quietly instead, as Unix tools do.
+            from .output import _drop_stdout
+
             _drop_stdout()
             raise SystemExit(0) from None
 
     return wrapper  # type: ignore[return-value]
 
 
-def _drop_stdout() -> None:
-    """Point standard output at the null device, so the final flush cannot fail."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError, AttributeError):  # pragma: no cover - not a real file
-        pass
+BUNDLED_NOTE = "orgdiff: using the bundled Meta AI dataset; --org PATH for yours"
 
 
 class _Context:
@@ -72,12 +70,19 @@ class _Context:
         self._folder: str | None = None
 
     def folder(self) -> str:
-        """The dataset folder in use."""
+        """The dataset folder in use; the bundled one is announced on stderr."""
         if self._folder is None:
-            from .load import default_dataset
-
-            self._folder = self.org if self.org is not None else str(default_dataset())
+            self._folder = self.org if self.org is not None else self.default_folder()
         return self._folder
+
+    @staticmethod
+    def default_folder() -> str:
+        from .load import default_dataset, default_is_bundled
+
+        found = default_dataset()
+        if default_is_bundled():
+            click.echo(BUNDLED_NOTE, err=True)
+        return str(found)
 
     def org_slug(self, tl: Any) -> str:
         """A short name for file names: the dataset folder's name."""
@@ -105,14 +110,42 @@ def _keep(timeline: Any) -> Any:
 pass_ctx = click.make_pass_decorator(_Context)
 
 
+def _set_org(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    if value is not None:
+        ctx.ensure_object(_Context).org = value
+
+
+def _org_option(func: F) -> F:
+    """``--org`` after the command too: `orgdiff render 2025-09 --org X`."""
+    return click.option(
+        "--org",
+        metavar="PATH",
+        expose_value=False,
+        is_eager=True,
+        callback=_set_org,
+        help="Dataset folder (as `orgdiff --org PATH COMMAND`).",
+    )(func)
+
+
+def _output_option(func: F) -> F:
+    return click.option(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="Write to FILE instead of standard output ('-': standard output). "
+        "A FIFO or a device is written in place; a file is replaced atomically.",
+    )(func)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.option(
     "--org",
     metavar="PATH",
     envvar="ORGDIFF_ORG",
     show_envvar=True,
-    help="Dataset folder (holding dataset.yaml and snapshots/). "
-    "Default: the one dataset under ./orgs, else the bundled Meta AI dataset.",
+    help="Dataset folder (holding dataset.yaml and snapshots/); also accepted after "
+    "the command. Default: the current folder if it holds dataset.yaml, else the one "
+    "dataset under ./orgs, else (with no ./orgs) the bundled Meta AI dataset.",
 )
 @click.option(
     "--no-cache",
@@ -125,8 +158,10 @@ pass_ctx = click.make_pass_decorator(_Context)
 def cli(ctx: click.Context, org: str | None, no_cache: bool) -> None:
     """Track how an organisation's structure changes over time.
 
-    Dates may be partial and mean the end of that period: 2025-09 is the org
-    as it stood on 2025-09-30.
+    Dates may be partial. A date (show, render, diff) and --until mean the end
+    of that period: 2025-09 is the org as it stood on 2025-09-30. --since means
+    its start: --since 2025 is from 2025-01-01. `latest` is the last snapshot,
+    `today` today's date.
     """
     ctx.obj = _Context(org, cache=not no_cache)
     if no_cache:
@@ -150,6 +185,7 @@ def _no_cache_while(ctx: click.Context) -> None:
 
 @cli.command()
 @click.argument("path", required=False, metavar="[PATH]")
+@_org_option
 @pass_ctx
 @_reports_errors
 def validate(ctx: _Context, path: str | None) -> None:
@@ -159,26 +195,160 @@ def validate(ctx: _Context, path: str | None) -> None:
     line per problem as FILE:LINE:COL: PATH: MESSAGE and exits with status 2 if
     there is any.
     """
-    from .load import _display, default_dataset, load
+    from pathlib import Path
 
-    target = path if path is not None else ctx.org
-    folder = target if target is not None else str(default_dataset())
+    from .load import _display, load
+
+    folder = path if path is not None else ctx.folder()
     tl = _keep(load(folder, cache=ctx.cache))
     people = {pid for snap in tl.snapshots for pid in snap.people}
     units = {uid for snap in tl.snapshots for uid in snap.units}
     click.echo(
-        f"{_display(__import__('pathlib').Path(folder))}: valid: {len(tl.snapshots)} snapshots "
+        f"{_display(Path(folder))}: valid: {len(tl.snapshots)} snapshots "
         f"({tl.snapshots[0].date} to {tl.snapshots[-1].date}), {len(units)} units, "
         f"{len(people)} people, {len(tl.sources)} sources"
     )
 
 
+# --- formats and outputs --------------------------------------------------------------------
+
+# What an output file's extension says about its format, for commands that have it.
+EXTENSIONS = {
+    ".txt": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".json": "json",
+    ".svg": "svg",
+    ".png": "png",
+    ".pdf": "pdf",
+    ".dot": "dot",
+    ".gv": "dot",
+}
+GRAPHVIZ_JSON_EXTENSIONS = (".graphviz.json", ".gv.json")
+
+
+def _implied_format(output: str | None) -> tuple[str, str | None]:
+    """The extension of ``output`` and the format it names (``None``: none)."""
+    if output is None or output == "-":
+        return "", None
+    name = os.path.basename(output).lower()
+    for ext in GRAPHVIZ_JSON_EXTENSIONS:
+        if name.endswith(ext) and len(name) > len(ext):
+            return ext, "graphviz-json"
+    ext = os.path.splitext(name)[1]
+    return ext, EXTENSIONS.get(ext)
+
+
+def _pick_format(
+    given: str | None,
+    output: str | None,
+    choices: tuple[str, ...],
+    default: str,
+    *,
+    strict: bool = False,
+) -> str:
+    """The format to write: ``--format`` if given, else the one ``-o``'s
+    extension names, else ``default``. A clash between the two is an error;
+    so, if ``strict``, is an extension that names no format of ``choices``."""
+    from .errors import OrgdiffError
+
+    ext, implied = _implied_format(output)
+    if implied not in choices:
+        implied = None
+    if given is not None:
+        given = given.lower()
+        compatible = {given, "json"} if given == "graphviz-json" else {given}
+        if implied is not None and implied not in compatible:
+            raise OrgdiffError(
+                f"--format {given} does not match {output}, whose extension {ext} means "
+                f"{implied}; drop --format or name the file .{_extension(given)}"
+            )
+        return given
+    if implied is not None:
+        return implied
+    if strict and ext:
+        raise OrgdiffError(
+            f"cannot tell the format of {output} from its extension {ext}; "
+            f"pass --format ({', '.join(choices)})"
+        )
+    return default
+
+
+def _extension(fmt: str) -> str:
+    return {"text": "txt", "markdown": "md", "graphviz-json": "graphviz.json"}.get(fmt, fmt)
+
+
+def _deliver(
+    data: str | bytes,
+    output: str | None,
+    *,
+    default_name: str | None = None,
+    dataset: str | None = None,
+) -> None:
+    """Write ``data`` to ``output``, else to ``default_name`` here, else to
+    standard output; name a regular file written on standard output.
+
+    An output inside the dataset folder (an input) is refused.
+    """
+    from .errors import OrgdiffError
+    from .output import write_output
+
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    target = output if output is not None else default_name or "-"
+    if target != "-" and dataset is not None:
+        folder = os.path.realpath(dataset)
+        resolved = os.path.realpath(target)
+        if resolved == folder or resolved.startswith(folder.rstrip(os.sep) + os.sep):
+            raise OrgdiffError(f"refusing to write {target} inside the dataset folder {dataset}")
+    if write_output(raw, target):
+        write_output(f"{target}\n".encode(), "-")
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=2) + "\n"
+
+
+def _past_the_last(tl: Any, asked: str, shown: Any) -> str | None:
+    """Whether all of the period ``asked`` lies after the last snapshot
+    (``shown``, the one drawn instead): the words to say so, or ``None``."""
+    from .dates import start
+
+    if asked.strip().lower() in ("latest", "today"):
+        return None
+    if start(asked) <= tl.snapshots[-1].date:
+        return None
+    return f"{asked} is after the last snapshot; showing the last one, {shown.date.isoformat()}"
+
+
+def _note(text: str) -> None:
+    click.echo(f"orgdiff: note: {text}", err=True)
+
+
+def _date_name(asked: str, snap: Any) -> str:
+    """How a date goes into a file name: as asked, but `latest` and `today`
+    become the date they stand for."""
+    import datetime as dt
+
+    word = asked.strip().lower()
+    if word == "latest":
+        return str(snap.date.isoformat())
+    if word == "today":
+        return dt.date.today().isoformat()
+    return asked.strip()
+
+
+# --- the commands ---------------------------------------------------------------------------
+
+
 @cli.command()
-@click.option("--format", "fmt", type=FORMAT_TEXT_JSON, default="text", show_default=True)
+@click.option("--format", "fmt", type=FORMAT_TEXT_JSON, help="text or json (default: text).")
+@_output_option
+@_org_option
 @pass_ctx
 @_reports_errors
-def snapshots(ctx: _Context, fmt: str) -> None:
+def snapshots(ctx: _Context, fmt: str | None, output: str | None) -> None:
     """List the snapshots: date, size and event."""
+    fmt = _pick_format(fmt, output, ("text", "json"), "text")
     tl = ctx.timeline()
     if fmt == "json":
         rows = [
@@ -191,38 +361,47 @@ def snapshots(ctx: _Context, fmt: str) -> None:
             }
             for s in tl.snapshots
         ]
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        _deliver(_json(rows), output, dataset=ctx.folder())
         return
-    for s in tl.snapshots:
-        click.echo(f"{s.date}  {len(s.units):>3} units {len(s.people):>4} people  {s.event}")
+    lines = [
+        f"{s.date}  {len(s.units):>3} units {len(s.people):>4} people  {s.event}\n"
+        for s in tl.snapshots
+    ]
+    _deliver("".join(lines), output, dataset=ctx.folder())
 
 
 @cli.command()
 @click.argument("date")
-@click.option("--format", "fmt", type=FORMAT_TEXT_JSON, default="text", show_default=True)
+@click.option("--format", "fmt", type=FORMAT_TEXT_JSON, help="text or json (default: text).")
+@_output_option
+@_org_option
 @pass_ctx
 @_reports_errors
-def show(ctx: _Context, date: str, fmt: str) -> None:
-    """Show the org as it stood at DATE (YYYY, YYYY-MM or YYYY-MM-DD).
+def show(ctx: _Context, date: str, fmt: str | None, output: str | None) -> None:
+    """Show the org as it stood at DATE (YYYY, YYYY-MM, YYYY-MM-DD, latest or today).
 
     Text is an indented tree of units with their leads and people; JSON has
     "date", "units" and "people" keyed by id.
     """
     from .show import snapshot_json, snapshot_text
 
+    fmt = _pick_format(fmt, output, ("text", "json"), "text")
     tl = ctx.timeline()
     snap = tl.at(date)
+    past = _past_the_last(tl, date, snap)
+    if past is not None:
+        _note(past)
     if fmt == "json":
-        click.echo(json.dumps(snapshot_json(snap, tl), ensure_ascii=False, indent=2))
+        _deliver(_json(snapshot_json(snap, tl)), output, dataset=ctx.folder())
     else:
-        click.echo(snapshot_text(snap, tl), nl=False)
+        _deliver(snapshot_text(snap, tl), output, dataset=ctx.folder())
 
 
-FORMAT_REPORT = click.Choice(
-    ["text", "markdown", "json", "svg", "png", "pdf", "dot"], case_sensitive=False
-)
-FORMAT_CHART = click.Choice(["svg", "png", "pdf", "dot", "json"], case_sensitive=False)
+REPORTS = ("text", "markdown", "json")
 CHARTS = ("svg", "png", "pdf", "dot")
+FORMAT_REPORT = click.Choice([*REPORTS, *CHARTS, "graphviz-json"], case_sensitive=False)
+RENDER_FORMATS = (*CHARTS, "json", "graphviz-json")
+FORMAT_CHART = click.Choice(RENDER_FORMATS, case_sensitive=False)
 
 
 def _chart_options(func: F) -> F:
@@ -242,37 +421,21 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "org"
 
 
+def _start_engine(fmt: str) -> None:
+    """Start the WebAssembly engine, if this chart needs it, while the dataset loads."""
+    from .engine import start
+
+    if fmt in CHARTS or fmt == "graphviz-json":
+        start("json" if fmt == "graphviz-json" else fmt)
+
+
 def _chart_bytes(graph: Any, fmt: str) -> bytes:
+    """A chart in ``fmt``; ``graphviz-json`` is Graphviz's own layout JSON."""
     from .engine import render_dot
 
     if fmt == "dot":
         return str(graph.source).encode("utf-8")
-    return render_dot(graph.source, fmt)
-
-
-def _emit(data: bytes, output: str | None, default_name: str, org_folder: str | None) -> None:
-    """Write ``data`` to ``output`` (``-``: standard output) or to ``default_name``
-    in the current folder, atomically, and print the path written."""
-    from pathlib import Path
-
-    from .dump import write_atomic_bytes
-    from .errors import OrgdiffError
-
-    if output == "-":
-        sys.stdout.flush()
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
-        return
-    target = Path(output if output is not None else default_name)
-    if target.is_dir():
-        target = target / default_name
-    if org_folder is not None:
-        folder = Path(org_folder).resolve()
-        resolved = target.resolve()
-        if resolved == folder or folder in resolved.parents:
-            raise OrgdiffError(f"refusing to write {target} inside the dataset folder {org_folder}")
-    write_atomic_bytes(target, data)
-    click.echo(str(target))
+    return render_dot(graph.source, "json" if fmt == "graphviz-json" else fmt)
 
 
 @cli.command(name="diff")
@@ -282,21 +445,19 @@ def _emit(data: bytes, output: str | None, default_name: str, org_folder: str | 
     "--format",
     "fmt",
     type=FORMAT_REPORT,
-    default="text",
-    show_default=True,
-    help="A report (text, markdown, json) or a chart (svg, png, pdf, dot).",
+    help="A report (text, markdown, json) or a chart (svg, png, pdf, dot, graphviz-json). "
+    "Default: from the extension of -o, else text.",
 )
-@click.option(
-    "-o", "--output", metavar="FILE", help="Where to write a chart ('-': standard output)."
-)
+@_output_option
 @_chart_options
+@_org_option
 @pass_ctx
 @_reports_errors
 def diff_command(
     ctx: _Context,
     before: str,
     after: str,
-    fmt: str,
+    fmt: str | None,
     output: str | None,
     focus: str | None,
     depth: int | None,
@@ -308,106 +469,156 @@ def diff_command(
     Foundations"), each with its sources, then listed one by one. Lineage
     (splits, merges, dissolutions) is followed through every snapshot in between.
     With --format svg, png, pdf or dot, draws both dates in one chart instead
-    (added green, removed red, changed amber) and writes it to a file.
+    (added green, removed red, changed amber) and writes it to a file
+    (ORG-BEFORE-AFTER.FORMAT here unless -o says where). BEFORE later than AFTER
+    is allowed: the changes then go back in time, and a note says so.
     """
-    from .engine import start
+    from .dates import resolve
     from .report import diff_json, diff_markdown, diff_text
 
-    start(fmt)  # the WebAssembly engine starts while the dataset loads
+    fmt = _pick_format(fmt, output, (*REPORTS, *CHARTS, "graphviz-json"), "text")
+    _start_engine(fmt)
     tl = ctx.timeline()
     d = tl.diff(before, after)
-    fmt = fmt.lower()
-    if fmt in CHARTS:
+    latest = tl.snapshots[-1].date
+    for asked, snap in ((before, d.before), (after, d.after)):
+        past = _past_the_last(tl, asked, snap)
+        if past is not None:
+            _note(past)
+    if resolve(before, latest=latest) > resolve(after, latest=latest):
+        _note(
+            f"the dates are reversed ({before} is after {after}): these are the changes "
+            f"going back from {d.date_before} to {d.date_after}"
+        )
+    if fmt in (*CHARTS, "graphviz-json"):
         from .render import render
 
         title = f"{tl.name}, {d.date_before} → {d.date_after}: {d.after.event}"
         graph = render(d, focus=focus, depth=depth, units_only=units_only, title=title)
-        name = f"{_slug(ctx.org_slug(tl))}-{before}-{after}.{fmt}"
-        _emit(_chart_bytes(graph, fmt), output, name, ctx.folder())
+        name = (
+            f"{_slug(ctx.org_slug(tl))}-{_date_name(before, d.before)}-"
+            f"{_date_name(after, d.after)}.{_extension(fmt)}"
+        )
+        _deliver(_chart_bytes(graph, fmt), output, default_name=name, dataset=ctx.folder())
     elif fmt == "json":
-        click.echo(json.dumps(diff_json(d), ensure_ascii=False, indent=2))
+        _deliver(_json(diff_json(d)), output, dataset=ctx.folder())
     elif fmt == "markdown":
-        click.echo(diff_markdown(d, org=tl.name, sources=tl.sources), nl=False)
+        _deliver(diff_markdown(d, org=tl.name, sources=tl.sources), output, dataset=ctx.folder())
     else:
-        click.echo(diff_text(d, org=tl.name), nl=False)
+        _deliver(diff_text(d, org=tl.name), output, dataset=ctx.folder())
 
 
 @cli.command()
-@click.argument("date")
-@click.option("--format", "fmt", type=FORMAT_CHART, default="svg", show_default=True)
+@click.argument("date", required=False, default="latest")
+@click.option(
+    "--format",
+    "fmt",
+    type=FORMAT_CHART,
+    help="svg, png, pdf, dot; json is the org's data (as `show --format json`), "
+    "graphviz-json Graphviz's layout. Default: from the extension of -o, else svg.",
+)
 @click.option(
     "-o",
     "--output",
     metavar="FILE",
-    help="Where to write the chart ('-': standard output). Default: ORG-DATE.FORMAT here.",
+    help="Where to write the chart ('-': standard output). Default: ORG-DATE.FORMAT here. "
+    "A FIFO or a device is written in place; a file is replaced atomically.",
 )
 @_chart_options
+@_org_option
 @pass_ctx
 @_reports_errors
 def render(
     ctx: _Context,
     date: str,
-    fmt: str,
+    fmt: str | None,
     output: str | None,
     focus: str | None,
     depth: int | None,
     units_only: bool,
 ) -> None:
-    """Draw the org as it stood at DATE and write the chart to a file.
+    """Draw the org as it stood at DATE (default: latest) and write the chart to a file.
 
     Units are boxes with their lead, people sit inside their units, reporting
     lines join them; reported and rumoured facts are dashed. SVG needs nothing
-    but orgdiff; PNG and PDF need Graphviz's `dot` on PATH.
+    but orgdiff; PNG and PDF need Graphviz's `dot` on PATH. A DATE after the
+    last snapshot draws the last snapshot, says so on standard error, and keeps
+    the asked DATE in the file name.
     """
-    from .engine import start
-    from .render import render as draw
-
-    start(fmt)  # the WebAssembly engine starts while the dataset loads
+    fmt = _pick_format(fmt, output, RENDER_FORMATS, "svg", strict=True)
+    _start_engine(fmt)
     tl = ctx.timeline()
     snap = tl.at(date)
-    graph = draw(
-        snap,
-        focus=focus,
-        depth=depth,
-        units_only=units_only,
-        title=f"{tl.name}, {snap.date.isoformat()}: {snap.event}",
-    )
-    fmt = fmt.lower()
-    name = f"{_slug(ctx.org_slug(tl))}-{date}.{fmt}"
-    _emit(_chart_bytes(graph, fmt), output, name, ctx.folder())
+    past = _past_the_last(tl, date, snap)
+    if past is not None:
+        _note(f"{past} (the file name keeps {date.strip()})")
+    name = f"{_slug(ctx.org_slug(tl))}-{_date_name(date, snap)}.{_extension(fmt)}"
+    if fmt == "json":
+        from .errors import OrgdiffError
+        from .show import snapshot_json
+
+        if focus is not None or depth is not None or units_only:
+            raise OrgdiffError(
+                "--focus, --depth and --units-only shape charts; --format json is the whole org"
+            )
+        data: bytes = _json(snapshot_json(snap, tl)).encode("utf-8")
+    else:
+        from .render import render as draw
+
+        graph = draw(
+            snap,
+            focus=focus,
+            depth=depth,
+            units_only=units_only,
+            title=f"{tl.name}, {snap.date.isoformat()}: {snap.event}",
+        )
+        data = _chart_bytes(graph, fmt)
+    _deliver(data, output, default_name=name, dataset=ctx.folder())
 
 
 @cli.command()
-@click.option("--since", metavar="DATE", help="Start at the snapshot in effect at DATE.")
-@click.option("--until", metavar="DATE", help="End at the snapshot in effect at DATE.")
-@click.option("--format", "fmt", type=FORMAT_TEXT_JSON, default="text", show_default=True)
+@click.option(
+    "--since", metavar="DATE", help="From the start of DATE: --since 2025 is from 2025-01-01."
+)
+@click.option("--until", metavar="DATE", help="To the end of DATE: --until 2025 is to 2025-12-31.")
+@click.option("--format", "fmt", type=FORMAT_TEXT_JSON, help="text or json (default: text).")
+@_output_option
+@_org_option
 @pass_ctx
 @_reports_errors
-def log(ctx: _Context, since: str | None, until: str | None, fmt: str) -> None:
-    """Every change between consecutive snapshots, newest first, like git log."""
+def log(
+    ctx: _Context, since: str | None, until: str | None, fmt: str | None, output: str | None
+) -> None:
+    """Every change between consecutive snapshots, newest first, like git log.
+
+    With --since and --until: the changes made by the snapshots dated in that
+    range, bounds included.
+    """
     from .report import diff_json, log_text
 
+    fmt = _pick_format(fmt, output, ("text", "json"), "text")
     tl = ctx.timeline()
     diffs = tl.log(since=since, until=until)
     first = tl.snapshots[0]
-    shows_first = (since is None or tl.at(since) is first) and (
-        until is None or tl.at(until).date >= first.date
-    )
+    shows_first = first in tl.between(since, until)
     if fmt == "json":
-        click.echo(json.dumps([diff_json(d) for d in diffs], ensure_ascii=False, indent=2))
+        _deliver(_json([diff_json(d) for d in diffs]), output, dataset=ctx.folder())
     else:
-        click.echo(log_text(diffs, first if shows_first else None), nl=False)
+        _deliver(log_text(diffs, first if shows_first else None), output, dataset=ctx.folder())
 
 
 @cli.command()
 @click.argument("entity_id", metavar="ID")
-@click.option("--format", "fmt", type=FORMAT_TEXT_JSON, default="text", show_default=True)
+@click.option("--format", "fmt", type=FORMAT_TEXT_JSON, help="text or json (default: text).")
+@_output_option
+@_org_option
 @pass_ctx
 @_reports_errors
-def history(ctx: _Context, entity_id: str, fmt: str) -> None:
+def history(ctx: _Context, entity_id: str, fmt: str | None, output: str | None) -> None:
     """How one unit or person (by id) changed, snapshot by snapshot."""
     from .report import change_json, history_text
 
+    fmt = _pick_format(fmt, output, ("text", "json"), "text")
     tl = ctx.timeline()
     entries = tl.history(entity_id)
     if fmt == "json":
@@ -421,9 +632,9 @@ def history(ctx: _Context, entity_id: str, fmt: str) -> None:
             }
             for h in entries
         ]
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        _deliver(_json(rows), output, dataset=ctx.folder())
     else:
-        click.echo(history_text(entity_id, entries, tl.snapshots), nl=False)
+        _deliver(history_text(entity_id, entries, tl.snapshots), output, dataset=ctx.folder())
 
 
 @cli.group()
@@ -475,10 +686,14 @@ def main(argv: list[str] | None = None) -> None:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         raise SystemExit(0) from None
-    except OSError as exc:  # pragma: no cover - e.g. a full disk while printing
+    except OSError as exc:  # pragma: no cover - every output goes through orgdiff.output
         if exc.errno == errno.EPIPE:
             raise SystemExit(0) from None
-        raise
+        from .output import _drop_stdout
+
+        _drop_stdout()
+        click.echo(f"orgdiff: error: {exc.strerror or exc}", err=True)
+        raise SystemExit(2) from None
 
 
 if __name__ == "__main__":  # pragma: no cover

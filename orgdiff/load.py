@@ -59,6 +59,7 @@ __all__ = [
     "Dataset",
     "bundled_dataset",
     "default_dataset",
+    "default_is_bundled",
     "load",
     "parse_snapshot",
 ]
@@ -685,8 +686,10 @@ def _gc_paused() -> Iterator[None]:
 def load(path: str | os.PathLike[str] | None = None, *, cache: bool = False) -> Timeline:
     """Load and validate the dataset folder at ``path``.
 
-    With no path: the dataset under ``./orgs`` if there is exactly one, else the
-    bundled Meta AI dataset. Raises :class:`OrgDataError` carrying every
+    With no path: :func:`default_dataset` (the current folder if it holds
+    ``dataset.yaml``, else the one dataset under ``./orgs``, else, with no
+    ``./orgs``, the bundled Meta AI dataset, without a word: call
+    :func:`default_is_bundled` to tell). Raises :class:`OrgDataError` carrying every
     problem found, or :class:`OrgdiffError` if there is no dataset at all.
 
     With ``cache=True`` (the command line's default), a valid dataset's
@@ -866,18 +869,57 @@ def bundled_dataset() -> Path | None:
 
 
 def default_dataset(cwd: Path | None = None) -> Path:
-    """The dataset to use when none is named (see :func:`load`)."""
-    base = (cwd or Path.cwd()) / "orgs"
-    if base.is_dir():
-        found = sorted(p for p in base.iterdir() if (p / DATASET_FILE).is_file())
-        if len(found) == 1:
-            return found[0]
+    """The dataset to use when none is named, looked for in ``cwd`` (default:
+    the current folder):
+
+    1. ``cwd`` itself, if it holds ``dataset.yaml``;
+    2. else, if there is a ``./orgs``, the one dataset in it (a folder with
+       ``dataset.yaml`` and at least one snapshot). A folder there that is still
+       being built, several datasets or none are errors that say what is missing;
+    3. else, only when there is no ``./orgs`` at all, the bundled Meta AI dataset
+       (:func:`default_is_bundled` tells; the command line says so on standard
+       error, the Python API stays quiet).
+    """
+    here = cwd or Path.cwd()
+    if (here / DATASET_FILE).is_file():
+        return here
+    base = here / "orgs"
+    if os.path.lexists(base):
+        if not base.is_dir():
+            raise OrgdiffError("./orgs is not a folder; pass --org PATH")
+        folders = sorted(p for p in base.iterdir() if p.is_dir() and not p.name.startswith("."))
+        found = [p for p in folders if (p / DATASET_FILE).is_file()]
         if len(found) > 1:
             names = ", ".join(_display(p) for p in found)
             raise OrgdiffError(f"several datasets under ./orgs ({names}); pick one with --org PATH")
+        if len(found) == 1:
+            only = found[0]
+            snaps = only / SNAPSHOTS_DIR
+            if not any(snaps.glob("*.yaml")):
+                shown = _display(only)
+                raise OrgdiffError(
+                    f"{shown} has no snapshots yet: add {os.path.join(shown, SNAPSHOTS_DIR)}"
+                    f"{os.sep}YYYY-MM-DD.yaml"
+                )
+            return only
+        if folders:
+            names = ", ".join(_display(p) for p in folders)
+            raise OrgdiffError(
+                f"{names}: no {DATASET_FILE} yet, so no dataset under ./orgs; "
+                f"add one (see the data format), or pass --org PATH"
+            )
+        raise OrgdiffError(
+            f"./orgs holds no dataset: add orgs/NAME/{DATASET_FILE}, or pass --org PATH"
+        )
     bundled = bundled_dataset()
     if bundled is None:
         raise OrgdiffError(
             "no dataset found: pass --org PATH, or run in a folder with orgs/NAME/dataset.yaml"
         )
     return bundled
+
+
+def default_is_bundled(cwd: Path | None = None) -> bool:
+    """Whether :func:`default_dataset` falls back to the bundled dataset here."""
+    here = cwd or Path.cwd()
+    return not (here / DATASET_FILE).is_file() and not os.path.lexists(here / "orgs")

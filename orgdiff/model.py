@@ -268,12 +268,13 @@ class Timeline:
         """The snapshot in effect at the end of the period ``when`` names.
 
         ``tl.at("2025-09")`` is the latest snapshot dated on or before
-        2025-09-30. A date before the first snapshot raises :class:`DateError`
-        naming the first snapshot's date.
+        2025-09-30; ``tl.at("latest")`` is the last snapshot and
+        ``tl.at("today")`` the one in effect today. A date before the first
+        snapshot raises :class:`DateError` naming the first snapshot's date.
         """
-        day = dates.resolve(when)
         if not self.snapshots:
             raise DateError(f"the dataset `{self.name}` has no snapshots", value=str(when))
+        day = dates.resolve(when, latest=self._dates[-1])
         i = bisect.bisect_right(self._dates, day)
         if i == 0:
             first = self._dates[0].isoformat()
@@ -282,6 +283,24 @@ class Timeline:
                 value=str(when),
             )
         return self.snapshots[i - 1]
+
+    def between(
+        self, since: str | dt.date | None = None, until: str | dt.date | None = None
+    ) -> tuple[Snapshot, ...]:
+        """The snapshots dated from the start of ``since`` to the end of
+        ``until``, bounds included, oldest first.
+
+        ``tl.between("2025-10", "2025-11")`` keeps the snapshots dated
+        2025-10-01 to 2025-11-30. ``since`` after ``until`` raises
+        :class:`DateError`.
+        """
+        latest = self._dates[-1] if self._dates else None
+        lo, hi = dates.span(since, until, latest=latest)
+        return tuple(
+            s
+            for s in self.snapshots
+            if (lo is None or lo <= s.date) and (hi is None or s.date <= hi)
+        )
 
     def _index(self, when: str | dt.date) -> int:
         return self.snapshots.index(self.at(when))
@@ -305,14 +324,19 @@ class Timeline:
     ) -> tuple[Diff, ...]:
         """The diff of each snapshot from the one before, newest first.
 
-        ``since``/``until`` keep the snapshots in effect in that range; the
-        first snapshot of the timeline has no diff of its own.
+        Keeps the changes whose snapshot lies in :meth:`between` ``since`` and
+        ``until``: ``since`` means the start of its period, ``until`` the end
+        (``log(since="2025")`` starts on 2025-01-01). The first snapshot of the
+        timeline has no diff of its own.
         """
         from .diff import diff
 
-        lo = 0 if since is None else self._index(since)
-        hi = len(self.snapshots) - 1 if until is None else self._index(until)
-        out = [diff(self.snapshots[k - 1], self.snapshots[k]) for k in range(max(lo, 1), hi + 1)]
+        index = {s.date: k for k, s in enumerate(self.snapshots)}
+        out = [
+            diff(self.snapshots[k - 1], self.snapshots[k])
+            for k in (index[s.date] for s in self.between(since, until))
+            if k > 0
+        ]
         return tuple(reversed(out))
 
     def history(self, entity_id: str) -> tuple[HistoryEntry, ...]:

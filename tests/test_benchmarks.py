@@ -158,6 +158,8 @@ def test_render_benchmark_prints_its_report(tmp_path: Path) -> None:
             "wasm",
             "--modes",
             "default",
+            "--repeat",
+            "1",
             "--json",
             str(raw),
         ],
@@ -182,12 +184,18 @@ def test_render_benchmark_prints_its_report(tmp_path: Path) -> None:
     [
         (
             '<?xml version="1.0"?>\n<svg width="2104pt" height="406pt" viewBox="0 0 2104 406">'
-            '<g id="node1" class="node"></g><g class="node person"></g></svg>',
+            '<g id="node1" class="node"></g><g id="node2" class="node"></g></svg>',
             {"width_pt": 2104.0, "height_pt": 406.0, "boxes": 2},
         ),
         (
             '<svg xmlns="http://www.w3.org/2000/svg" width="400px" height="200px"></svg>',
             {"width_pt": 300.0, "height_pt": 150.0, "boxes": 0},
+        ),
+        (
+            '<svg width="10pt" height="20pt"><g id="a" class="cluster unit"></g>'
+            '<g id="b" class="node person uncertain"></g><g id="c" class="node junction"></g>'
+            '<g id="d" class="node summary"></g><g id="e" class="edge reports-to"></g></svg>',
+            {"width_pt": 10.0, "height_pt": 20.0, "boxes": 3},
         ),
     ],
 )

@@ -45,7 +45,7 @@ USAGE = {
     "snapshots": "Usage: orgdiff snapshots [OPTIONS]",
     "show": "Usage: orgdiff show [OPTIONS] DATE",
     "diff": "Usage: orgdiff diff [OPTIONS] BEFORE AFTER",
-    "render": "Usage: orgdiff render [OPTIONS] DATE",
+    "render": "Usage: orgdiff render [OPTIONS] [DATE]",
     "log": "Usage: orgdiff log [OPTIONS]",
     "history": "Usage: orgdiff history [OPTIONS] ID",
     "cache": "Usage: orgdiff cache [OPTIONS] COMMAND [ARGS]...",
@@ -213,10 +213,13 @@ def test_show_partial_dates(query: str, date: str) -> None:
 @pytest.mark.parametrize(
     ("query", "message"),
     [
-        ("2025-13", "`2025-13`: month 13 does not exist; use YYYY, YYYY-MM or YYYY-MM-DD"),
+        (
+            "2025-13",
+            "`2025-13`: month 13 does not exist; use YYYY, YYYY-MM, YYYY-MM-DD, latest or today",
+        ),
         ("2025-02-30", "`2025-02-30`: February 2025 has days 1 to 28"),
-        ("last year", "`last year` is not a date; use YYYY, YYYY-MM or YYYY-MM-DD"),
-        ("2025/09", "`2025/09` is not a date; use YYYY, YYYY-MM or YYYY-MM-DD"),
+        ("last year", "`last year` is not a date; use YYYY, YYYY-MM, YYYY-MM-DD, latest or today"),
+        ("2025/09", "`2025/09` is not a date; use YYYY, YYYY-MM, YYYY-MM-DD, latest or today"),
         ("2021", "`2021` is before the first snapshot of `Acme Robotics`, 2022-01-10"),
         ("2022-01-09", "`2022-01-09` is before the first snapshot of `Acme Robotics`, 2022-01-10"),
     ],

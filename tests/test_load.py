@@ -15,7 +15,7 @@ import pytest
 
 import orgdiff
 from orgdiff.errors import OrgDataError, OrgdiffError
-from orgdiff.load import default_dataset
+from orgdiff.load import default_dataset, default_is_bundled
 
 load_module = importlib.import_module("orgdiff.load")  # `orgdiff.load` is the function
 yamlread = importlib.import_module("orgdiff.yamlread")
@@ -233,11 +233,18 @@ def test_default_dataset_refuses_to_guess(tmp_path: Path, monkeypatch: pytest.Mo
 def test_default_dataset_falls_back_to_the_bundled_one(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """With no ./orgs the bundled dataset is used, when this installation has one."""
+    """With no ./orgs the bundled dataset is used, when this installation has
+    one; an empty ./orgs is a dataset not begun, not a reason to fall back."""
     monkeypatch.setattr(load_module, "bundled_dataset", lambda: EXAMPLE)
     assert default_dataset(tmp_path) == EXAMPLE
-    (tmp_path / "orgs").mkdir()  # an empty ./orgs changes nothing
-    assert default_dataset(tmp_path) == EXAMPLE
+    assert default_is_bundled(tmp_path)
+    (tmp_path / "orgs").mkdir()
+    assert not default_is_bundled(tmp_path)
+    with pytest.raises(OrgdiffError) as info:
+        default_dataset(tmp_path)
+    assert str(info.value) == (
+        "./orgs holds no dataset: add orgs/NAME/dataset.yaml, or pass --org PATH"
+    )
 
 
 def test_no_dataset_anywhere_is_a_clear_error(

@@ -217,7 +217,7 @@ ERRORS = [
         "index.rst",
         "Title\n=====\n\n.. orgchart:: yesterday\n",
         "4: ERROR",
-        "orgchart: `yesterday` is not a date; use YYYY, YYYY-MM or YYYY-MM-DD",
+        "orgchart: `yesterday` is not a date; use YYYY, YYYY-MM, YYYY-MM-DD, latest or today",
     ),
     (
         "index.rst",
