@@ -140,7 +140,7 @@ def test_runner_reports_what_was_measured_when_a_baseline_is_skipped(tmp_path: P
     assert 2 == len(rows)
     assert all(" | n/a | n/a | " in row for row in rows)
     kinds = ["cli-diff-cold", "cli-diff-warm", "cli-validate-cold", "cli-validate-warm"]
-    assert sorted(["diff", "load", *kinds]) == sorted(json.loads(raw.read_text())["1000"])
+    assert sorted(["diff", "hash", "load", *kinds]) == sorted(json.loads(raw.read_text())["1000"])
 
 
 def test_render_benchmark_prints_its_report(tmp_path: Path) -> None:
