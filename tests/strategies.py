@@ -365,17 +365,18 @@ def timelines(
 # Values that break an invariant, for the edits of evolving_timelines().
 _BAD_TEXTS = st.sampled_from([" padded", "two\nlines", "bidi \u202e", "bell \x07", "", "\ufdd0"])
 _BAD_IDS = st.sampled_from(["Bad_Id", "x--y", "-a", "ü"])
+# Each edit by how often it is drawn: moves and manager changes most (they make
+# the most work for incremental checks), removals least (they leave little to check).
 _EDITS = (
-    "manager",
-    "move",
+    *("manager",) * 3,
+    *("move",) * 2,
     "title",
     "note",
     "hire",
     "leave",
     "cite",
     "same-again",
-    "reparent",
-    "reparent",  # twice: a unit that moves makes most work for incremental checks
+    *("reparent",) * 4,
     "add-unit",
     "remove-unit",
     "rename",
@@ -421,8 +422,9 @@ def _edit(
         )
     elif edit in ("reparent", "remove-unit", "rename") and units:
         uid = draw(st.sampled_from(unit_ids))
-        if edit == "reparent":
-            parent = draw(st.none() | some_unit | st.just(uid))
+        if edit == "reparent":  # mostly under another unit of the snapshot
+            others = st.sampled_from(unit_ids)
+            parent = draw(others | others | st.none() | some_unit | st.just(uid))
             units[uid] = attrs.evolve(units[uid], parent=parent)
         elif edit == "rename":
             units[uid] = attrs.evolve(units[uid], name=draw(_TEXT | _BAD_TEXTS))
@@ -444,7 +446,7 @@ def evolving_timelines(draw: st.DrawFn, *, max_snapshots: int = 4, max_edits: in
     form a cycle, an unregistered person, a bad id or text, an unknown source);
     the first snapshot may be edited too.
     """
-    base = draw(timelines(min_snapshots=1, max_snapshots=1, min_people=1, max_people=7))
+    base = draw(timelines(min_snapshots=1, max_snapshots=1, min_people=3, max_people=8))
     registry = sorted(base.people)
     keys = sorted(base.sources)
     snaps: list[Snapshot] = []

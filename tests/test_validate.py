@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -9,7 +10,8 @@ from pathlib import Path
 import attrs
 import pytest
 from hypothesis import given, settings
-from strategies import evolving_timelines
+from hypothesis import strategies as st
+from strategies import evolving_timelines, snapshots
 
 import orgdiff
 from orgdiff import Person, Relation, Snapshot, Unit
@@ -210,6 +212,42 @@ def test_incremental_validation_finds_exactly_what_full_validation_finds(
     """Invariant: checking each snapshot by what changed since the one before
     reports the same problems (paths, messages, dates, as many times) as
     checking every snapshot in full, whatever faults the edits brought in."""
+    full, incremental = _both(tl)
+    assert full == incremental
+
+
+@settings(max_examples=200)
+@given(snapshots(min_units=2, min_people=3), st.data())
+def test_incremental_validation_follows_what_a_move_changes(
+    snap: Snapshot, data: st.DataObject
+) -> None:
+    """Invariant: incremental = full when, in a valid snapshot, one unit moves
+    under another (its people stay the same objects, their managers may now be
+    outside their branch) or one person moves to another unit (the people who
+    report to them stay the same objects)."""
+    if data.draw(st.booleans(), label="a unit moves"):
+        # Most often the unit of someone whose manager is in another unit.
+        managed = sorted(
+            {
+                p.unit
+                for p in snap.people.values()
+                if p.reports_to is not None and snap.people[p.reports_to].unit != p.unit
+            }
+        )
+        units = st.sampled_from(sorted(snap.units))
+        uid = data.draw(st.sampled_from(managed) | units if managed else units, label="unit")
+        parent = data.draw(st.none() | units, label="new parent (none: a second root)")
+        after = attrs.evolve(
+            snap, units={**snap.units, uid: attrs.evolve(snap.units[uid], parent=parent)}
+        )
+    else:
+        pid = data.draw(st.sampled_from(sorted(snap.people)), label="person")
+        unit = data.draw(st.sampled_from(sorted(snap.units)), label="new unit")
+        after = attrs.evolve(
+            snap, people={**snap.people, pid: attrs.evolve(snap.people[pid], unit=unit)}
+        )
+    after = attrs.evolve(after, date=snap.date + dt.timedelta(days=1))
+    tl = orgdiff.Timeline(name="t", snapshots=(snap, after))
     full, incremental = _both(tl)
     assert full == incremental
 
