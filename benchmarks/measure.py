@@ -2,16 +2,29 @@
 
     python -m benchmarks.measure KIND FOLDER REPEAT
 
-Prints one line of JSON: the wall-clock seconds of each repetition and a few
+Prints one line of JSON: the wall-clock and CPU seconds of each repetition and a few
 facts about the result. Setting up (loading the data a diff needs) is not
 timed. The parent reads this process's peak memory from ``wait4``.
+
+The ``cli-*`` kinds and ``help``/``python`` time whole commands, each in a new
+process (``python -m orgdiff ...``), and report the largest peak memory of
+those processes: ``cli-validate-cold`` and ``cli-diff-cold`` start each time
+from an empty cache folder (so they include writing the cache),
+``cli-validate-warm`` and ``cli-diff-warm`` from the cache the first, untimed
+run wrote; ``help`` is ``orgdiff --help`` (the console script beside this
+Python, else ``python -m orgdiff``) and ``python`` is ``python -c pass``,
+both with orgdiff's and click's bytecode compiled beforehand.
 """
 
 from __future__ import annotations
 
 import gc
 import json
+import os
+import shutil
+import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -19,7 +32,23 @@ from typing import Any
 
 import yaml
 
-KINDS = ("scan", "naive", "naive-nogc", "load", "diff", "dot", "deepdiff")
+KINDS = (
+    "scan",
+    "naive",
+    "naive-nogc",
+    "load",
+    "diff",
+    "dot",
+    "deepdiff",
+    "hash",
+    "cli-validate-cold",
+    "cli-validate-warm",
+    "cli-diff-cold",
+    "cli-diff-warm",
+    "help",
+    "python",
+)
+COMMANDS = ("cli-validate-cold", "cli-validate-warm", "cli-diff-cold", "cli-diff-warm")
 
 
 def _files(folder: Path) -> list[Path]:
@@ -57,6 +86,10 @@ def _setup(kind: str, folder: Path) -> tuple[Callable[[], Any], Callable[[Any], 
         return (lambda: _naive(_files(folder))), (lambda docs: {"files": len(docs)})
     import orgdiff
 
+    if kind == "hash":
+        from orgdiff.cache import fingerprint
+
+        return (lambda: fingerprint(folder)), (lambda files: {"files": len(files or ())})
     if kind == "load":
         return (lambda: orgdiff.load(folder)), (
             lambda tl: {"people": sum(len(s.people) for s in tl.snapshots)}
@@ -80,22 +113,94 @@ def _setup(kind: str, folder: Path) -> tuple[Callable[[], Any], Callable[[Any], 
     raise SystemExit(f"unknown measurement {kind!r}; one of {', '.join(KINDS)}")
 
 
+def _command(kind: str, folder: Path) -> list[str]:
+    """The command line that ``kind`` times."""
+    if kind == "python":
+        return [sys.executable, "-c", "pass"]
+    if kind == "help":
+        # The console script, as a user types it (`python -m` adds runpy's imports).
+        script = Path(sys.executable).with_name("orgdiff")
+        if script.is_file():
+            return [str(script), "--help"]
+        return [sys.executable, "-m", "orgdiff", "--help"]
+    if kind.startswith("cli-validate"):
+        return [sys.executable, "-m", "orgdiff", "validate", str(folder)]
+    dates = [p.stem for p in _snapshot_files(folder)]
+    return [sys.executable, "-m", "orgdiff", "--org", str(folder), "diff", dates[0], dates[-1]]
+
+
+def _compile_bytecode() -> None:
+    """orgdiff's and click's modules compiled, as an installed package has them."""
+    import compileall
+
+    import click
+
+    import orgdiff
+
+    for package in (orgdiff, click):
+        compileall.compile_dir(Path(str(package.__file__)).parent, quiet=1)
+
+
+def _run_command(cmd: list[str], env: dict[str, str]) -> tuple[float, float, int]:
+    """Wall-clock seconds, CPU seconds and peak memory (bytes) of one run of ``cmd``."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, env=env)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed with status {os.waitstatus_to_exitcode(status)}")
+    scale = 1 if sys.platform == "darwin" else 1024
+    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * scale
+
+
+def _commands(kind: str, folder: Path, repeat: int) -> dict[str, Any]:
+    """Time ``repeat`` runs of a command, each in a new process."""
+    cmd = _command(kind, folder)
+    if kind in ("help", "python"):
+        _compile_bytecode()
+    home = Path(tempfile.mkdtemp(prefix="orgdiff-bench-cache-"))
+    env = {**os.environ, "XDG_CACHE_HOME": str(home)}
+    env.pop("ORGDIFF_NO_CACHE", None)
+    times: list[float] = []
+    cpu: list[float] = []
+    peak = 0
+    try:
+        if not kind.endswith("-cold"):
+            _run_command(cmd, env)  # untimed: writes the cache, warms the file cache
+        for _ in range(repeat):
+            if kind.endswith("-cold"):
+                shutil.rmtree(home / "orgdiff", ignore_errors=True)
+            elapsed, used, rss = _run_command(cmd, env)
+            times.append(elapsed)
+            cpu.append(used)
+            peak = max(peak, rss)
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+    return {"kind": kind, "times": times, "cpu_times": cpu, "facts": {}, "vmhwm_bytes": peak}
+
+
 def main(argv: list[str]) -> None:
     kind, folder, repeat = argv[0], Path(argv[1]), int(argv[2])
+    if kind in (*COMMANDS, "help", "python"):
+        print(json.dumps(_commands(kind, folder, repeat)))
+        return
     call, describe = _setup(kind, folder)
     times: list[float] = []
+    cpu: list[float] = []
     facts: dict[str, Any] = {}
     for _ in range(repeat):
         gc.collect()
         if kind == "naive-nogc":
             gc.disable()
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), time.process_time()
         result = call()
         times.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - cpu_start)
         gc.enable()
         facts = describe(result)
         del result
-    print(json.dumps({"kind": kind, "times": times, "facts": facts, "vmhwm_bytes": _vmhwm()}))
+    out = {"kind": kind, "times": times, "cpu_times": cpu, "facts": facts}
+    print(json.dumps({**out, "vmhwm_bytes": _vmhwm()}))
 
 
 def _vmhwm() -> int | None:

@@ -7,6 +7,7 @@ Build, with warnings as errors (the docs group is part of the default dev group)
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sys
 from pathlib import Path
@@ -60,19 +61,36 @@ autodoc_typehints = "description"
 autodoc_default_options = {"members": True, "show-inheritance": True}
 
 
-def _rerun_commands(app: Sphinx, env: object, docnames: list[str]) -> None:
-    """Run the tutorial's commands on every build: their output follows the code and data."""
-    cache = getattr(env, "programoutput_cache", None)
-    if cache is not None:
-        cache.clear()
+# What the tutorial's commands read: its dataset and orgdiff's code.
+TUTORIAL_INPUTS = (Path(__file__).resolve().parent / "tutorial-org", ROOT / "orgdiff")
+
+
+def _tutorial_inputs() -> str:
+    """A hash of the names, sizes and bytes of every file of TUTORIAL_INPUTS."""
+    digest = hashlib.sha256()
+    for folder in TUTORIAL_INPUTS:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(f"{path}\0{path.stat().st_size}\0".encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def _tutorial(
     app: Sphinx, env: object, added: set[str], changed: set[str], removed: set[str]
 ) -> list[str]:
+    """Read the tutorial again, running its commands ({command-output}), only when
+    what they read changed: the output follows the code and data, and a warm
+    build with nothing changed runs no command."""
+    inputs = _tutorial_inputs()
+    if getattr(env, "orgdiff_tutorial_inputs", None) == inputs:
+        return []
+    env.orgdiff_tutorial_inputs = inputs  # type: ignore[attr-defined]
+    cache = getattr(env, "programoutput_cache", None)
+    if cache is not None:
+        cache.clear()
     return ["tutorial"]
 
 
 def setup(app: Sphinx) -> None:
     app.connect("env-get-outdated", _tutorial)
-    app.connect("env-before-read-docs", _rerun_commands)

@@ -161,15 +161,16 @@ def _prune(folder: Path, keep: str) -> None:
                     os.unlink(entry.path)
 
 
-def _write_cached(path: Path, payload: bytes) -> None:
-    """Write the module atomically, user-only; a failure only costs the cache.
+def _write_cached(path: Path, payload: bytes) -> bool:
+    """Write the module atomically, user-only; whether it was written (a failure
+    only costs the cache).
     Old modules of other builds are removed then (see :func:`_prune`)."""
     _prune(path.parent, path.name)
     data = MAGIC + hashlib.sha256(payload).digest() + payload
     try:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     except OSError:
-        return
+        return False
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -177,6 +178,8 @@ def _write_cached(path: Path, payload: bytes) -> None:
     except OSError:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        return False
+    return True
 
 
 def load_module(engine: Any, cache: Path | None) -> tuple[Any, str]:
@@ -200,8 +203,8 @@ def load_module(engine: Any, cache: Path | None) -> tuple[Any, str]:
     module = wasmtime.Module(engine, wasm)
     if path is None:
         return module, "compiled"
-    _write_cached(path, bytes(module.serialize()))
-    return module, "compiled, cached"
+    written = _write_cached(path, bytes(module.serialize()))
+    return module, "compiled, cached" if written else "compiled"
 
 
 class Graphviz:

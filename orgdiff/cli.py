@@ -20,7 +20,8 @@ from typing import Any, TypeVar
 
 import click
 
-from .errors import OrgDataError, OrgdiffError, count_problems
+# orgdiff.errors (and attrs with it) is imported by each function that needs
+# it, so that `orgdiff --help` does not load it.
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -81,6 +82,8 @@ def _reports_errors(func: F) -> F:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from .errors import OrgDataError, OrgdiffError, count_problems
+
         try:
             return func(*args, **kwargs)
         except OrgDataError as exc:
@@ -104,8 +107,9 @@ BUNDLED_NOTE = "orgdiff: using the bundled Meta AI dataset; --org PATH for yours
 
 
 class _Context:
-    def __init__(self, org: str | None) -> None:
+    def __init__(self, org: str | None, cache: bool = True) -> None:
         self.org = org
+        self.cache = cache
         self._folder: str | None = None
 
     def folder(self) -> str:
@@ -133,7 +137,17 @@ class _Context:
     def timeline(self) -> Any:
         from .load import load
 
-        return load(self.folder())
+        return _keep(load(self.folder(), cache=self.cache))
+
+
+def _keep(timeline: Any) -> Any:
+    """The command's timeline, which lives until the process ends: its millions
+    of objects (made with the collector paused) are moved out of the collector's
+    sight, instead of being traversed again and again as they age."""
+    import gc
+
+    gc.freeze()
+    return timeline
 
 
 pass_ctx = click.make_pass_decorator(_Context)
@@ -176,9 +190,15 @@ def _output_option(func: F) -> F:
     "the command. Default: the current folder if it holds dataset.yaml, else the one "
     "dataset under ./orgs, else (with no ./orgs) the bundled Meta AI dataset.",
 )
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Read and check the dataset again, and compile charts' Graphviz again, "
+    "instead of using the caches (also: ORGDIFF_NO_CACHE=1).",
+)
 @click.version_option(package_name="orgdiff", prog_name="orgdiff")
 @click.pass_context
-def cli(ctx: click.Context, org: str | None) -> None:
+def cli(ctx: click.Context, org: str | None, no_cache: bool) -> None:
     """Track how an organisation's structure changes over time.
 
     Dates may be partial. A date (show, render, diff) and --until mean the end
@@ -186,7 +206,24 @@ def cli(ctx: click.Context, org: str | None) -> None:
     its start: --since 2025 is from 2025-01-01. `latest` is the last snapshot,
     `today` today's date.
     """
-    ctx.obj = _Context(org)
+    ctx.obj = _Context(org, cache=not no_cache)
+    if no_cache:
+        _no_cache_while(ctx)
+
+
+def _no_cache_while(ctx: click.Context) -> None:
+    """Turn every cache off (the WebAssembly engine's child process too) until
+    ``ctx`` closes: the setting is ORGDIFF_NO_CACHE, which every cache reads."""
+    before = os.environ.get("ORGDIFF_NO_CACHE")
+    os.environ["ORGDIFF_NO_CACHE"] = "1"
+
+    def restore() -> None:
+        if before is None:
+            os.environ.pop("ORGDIFF_NO_CACHE", None)
+        else:
+            os.environ["ORGDIFF_NO_CACHE"] = before
+
+    ctx.call_on_close(restore)
 
 
 @cli.command()
@@ -220,11 +257,11 @@ def validate(ctx: _Context, path: str | None, fmt: str | None, output: str | Non
     fmt = _pick_format(fmt, output, ("text", "json", "github"), "text")
     tl = None
     if fmt != "text":
-        from .errors import github_annotation, problem_json
+        from .errors import OrgDataError, github_annotation, problem_json
 
         problems = []
         try:
-            tl = load(folder)
+            tl = _keep(load(folder, cache=ctx.cache))
         except OrgDataError as exc:
             problems = exc.problems
         if fmt == "json":
@@ -242,7 +279,7 @@ def validate(ctx: _Context, path: str | None, fmt: str | None, output: str | Non
         if fmt == "json":
             return
     if tl is None:
-        tl = load(folder)
+        tl = _keep(load(folder, cache=ctx.cache))
     people = {pid for snap in tl.snapshots for pid in snap.people}
     units = {uid for snap in tl.snapshots for uid in snap.units}
     _deliver(
@@ -296,6 +333,8 @@ def _pick_format(
     """The format to write: ``--format`` if given, else the one ``-o``'s
     extension names, else ``default``. A clash between the two is an error;
     so, if ``strict``, is an extension that names no format of ``choices``."""
+    from .errors import OrgdiffError
+
     ext, implied = _implied_format(output)
     if implied not in choices:
         implied = None
@@ -334,6 +373,7 @@ def _deliver(
 
     An output inside the dataset folder (an input) is refused.
     """
+    from .errors import OrgdiffError
     from .output import write_output
 
     raw = data.encode("utf-8") if isinstance(data, str) else data
@@ -654,6 +694,7 @@ def render(
         _note(f"{past} (the file name keeps {date.strip()})")
     name = f"{_slug(ctx.org_slug(tl))}-{_date_name(date, snap)}.{_extension(fmt)}"
     if fmt == "json":
+        from .errors import OrgdiffError
         from .show import snapshot_json
 
         if focus is not None or depth is not None or units_only:
@@ -744,6 +785,8 @@ def timeline(
 
             check_focus(tl.diff(tl.snapshots[0].date, tl.snapshots[-1].date), focus)
     if not snaps:
+        from .errors import OrgdiffError
+
         raise OrgdiffError(f"no snapshot of {tl.name} from {since or 'the first'} to {until}")
     text = page(
         tl,
@@ -921,6 +964,7 @@ def import_(
     from pathlib import Path
 
     from .dates import resolve
+    from .errors import OrgdiffError, count_problems
     from .formats.csv import ExportError, ExportProblem, read_mapping
     from .hrimport import date_of, exports_in, plan_import, write_plan
 
@@ -980,6 +1024,36 @@ def import_(
         return
     write_plan(plan)
     _note(f"wrote {len(plan.files)} files to {plan.folder}")
+
+
+@cli.group()
+def cache() -> None:
+    """The caches: checked timelines of datasets, compiled Graphviz.
+
+    They live in the user's cache folder (on Linux $XDG_CACHE_HOME/orgdiff,
+    by default ~/.cache/orgdiff) and are used only while what they were made
+    from is unchanged.
+    """
+
+
+@cache.command(name="clear")
+@_reports_errors
+def cache_clear() -> None:
+    """Remove every cache: timelines of datasets and compiled Graphviz."""
+    from ._cachedir import cache_root
+    from .cache import clear
+    from .errors import OrgdiffError
+
+    try:
+        removed = clear()
+    except OSError as exc:
+        raise OrgdiffError(
+            f"cannot clear the cache {cache_root()}: {exc.strerror or exc}"
+        ) from None
+    click.echo(
+        f"{cache_root()}: removed {removed['timelines']} timeline file(s) and "
+        f"{removed['wasm']} compiled Graphviz file(s)"
+    )
 
 
 def _utf8_streams() -> None:

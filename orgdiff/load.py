@@ -731,7 +731,7 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def load(path: str | os.PathLike[str] | None = None) -> Timeline:
+def load(path: str | os.PathLike[str] | None = None, *, cache: bool = False) -> Timeline:
     """Load and validate the dataset folder at ``path``.
 
     With no path: :func:`default_dataset` (the current folder if it holds
@@ -739,6 +739,11 @@ def load(path: str | os.PathLike[str] | None = None) -> Timeline:
     ``./orgs``, the bundled Meta AI dataset, without a word: call
     :func:`default_is_bundled` to tell). Raises :class:`OrgDataError` carrying every
     problem found, or :class:`OrgdiffError` if there is no dataset at all.
+
+    With ``cache=True`` (the command line's default), a valid dataset's
+    timeline is kept in the user's cache folder and taken from there while its
+    files are unchanged (see :mod:`orgdiff.cache`; ``ORGDIFF_NO_CACHE=1`` turns
+    it off). Off by default here: a library call writes nothing it was not asked to.
     """
     from .validate import check_timeline
 
@@ -748,6 +753,10 @@ def load(path: str | os.PathLike[str] | None = None) -> Timeline:
     shown = _display(folder)
     if not folder.is_dir():
         raise OrgDataError([Problem(shown, 0, 0, "$", "no such dataset folder")])
+    if cache:
+        from . import cache as _cache
+
+        return _cache.load(folder, lambda: load(folder))
     problems: list[Problem] = []
     builder = _Builder()
     with _gc_paused():

@@ -1,4 +1,5 @@
-"""Shared test configuration: Hypothesis profiles, and the ``org`` fixture.
+"""Shared test configuration: Hypothesis profiles, a private cache folder, and
+the ``org`` fixture.
 
 ``HYPOTHESIS_PROFILE`` picks one: ``default`` keeps a local run quick;
 ``ci`` tries more examples, in an order fixed by the test's name
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -35,3 +37,16 @@ def org(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(tmp_path)
     shutil.copytree(BASE, tmp_path / "org")
     return tmp_path / "org"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _session_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Every test (and every process it starts) uses a cache folder of this run,
+    never the user's own: ``$XDG_CACHE_HOME`` points into pytest's temporary
+    folder, with caching on. Tests of the caches themselves set their own."""
+    home = tmp_path_factory.mktemp("xdg-cache-home")
+    patch = pytest.MonkeyPatch()
+    patch.setenv("XDG_CACHE_HOME", str(home))
+    patch.delenv("ORGDIFF_NO_CACHE", raising=False)
+    yield home
+    patch.undo()

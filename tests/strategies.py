@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from orgdiff import Confidence, Identity, Person, Relation, Snapshot, Source, Timeline, Unit
 
 __all__ = [
+    "evolving_timelines",
     "identities",
     "ids",
     "registries",
@@ -369,3 +370,106 @@ def timelines(
         people=people,
         snapshots=tuple(attrs.evolve(snap, identities=people) for snap in snaps),
     )
+
+
+# Values that break an invariant, for the edits of evolving_timelines().
+_BAD_TEXTS = st.sampled_from([" padded", "two\nlines", "bidi \u202e", "bell \x07", "", "\ufdd0"])
+_BAD_IDS = st.sampled_from(["Bad_Id", "x--y", "-a", "ü"])
+# Each edit by how often it is drawn: moves and manager changes most (they make
+# the most work for incremental checks), removals least (they leave little to check).
+_EDITS = (
+    *("manager",) * 3,
+    *("move",) * 2,
+    "title",
+    "note",
+    "hire",
+    "leave",
+    "cite",
+    "same-again",
+    *("reparent",) * 4,
+    "add-unit",
+    "remove-unit",
+    "rename",
+)
+
+
+def _edit(
+    draw: st.DrawFn,
+    units: dict[str, Unit],
+    people: dict[str, Person],
+    registry: Sequence[str],
+    sources: Sequence[str],
+) -> None:
+    """One edit of ``units`` and ``people``, in place; it may break invariants."""
+    edit = draw(st.sampled_from(_EDITS))
+    unit_ids = sorted(units)
+    person_ids = sorted(people)
+    some_unit = st.sampled_from([*unit_ids, "ghost-unit"]) if unit_ids else st.just("ghost-unit")
+    manager = st.sampled_from([*person_ids, "ghost"]) if person_ids else st.just("ghost")
+    if edit in ("manager", "move", "title", "note", "leave", "cite", "same-again") and people:
+        pid = draw(st.sampled_from(person_ids))
+        person = people[pid]
+        if edit == "manager":
+            people[pid] = attrs.evolve(person, reports_to=draw(st.none() | manager | st.just(pid)))
+        elif edit == "move":
+            people[pid] = attrs.evolve(person, unit=draw(some_unit))
+        elif edit == "title":
+            people[pid] = attrs.evolve(person, title=draw(st.none() | _TEXT | _BAD_TEXTS))
+        elif edit == "note":
+            people[pid] = attrs.evolve(person, note=draw(st.none() | _TEXT | _BAD_TEXTS))
+        elif edit == "cite":
+            keys = st.sampled_from([*sources, "ghost-source"])
+            people[pid] = attrs.evolve(person, sources=tuple(draw(st.lists(keys, max_size=2))))
+        elif edit == "same-again":  # equal, but not the same object
+            people[pid] = attrs.evolve(person)
+        else:
+            del people[pid]
+    elif edit == "hire":
+        fresh = [pid for pid in registry if pid not in people]
+        pid = draw(st.sampled_from([*fresh, "unregistered"]) | _BAD_IDS)
+        people[pid] = Person(
+            id=pid, unit=draw(some_unit), reports_to=draw(st.none() | manager | st.just(pid))
+        )
+    elif edit in ("reparent", "remove-unit", "rename") and units:
+        uid = draw(st.sampled_from(unit_ids))
+        if edit == "reparent":  # mostly under another unit of the snapshot
+            others = st.sampled_from(unit_ids)
+            parent = draw(others | others | st.none() | some_unit | st.just(uid))
+            units[uid] = attrs.evolve(units[uid], parent=parent)
+        elif edit == "rename":
+            units[uid] = attrs.evolve(units[uid], name=draw(_TEXT | _BAD_TEXTS))
+        else:
+            del units[uid]
+    elif edit == "add-unit":
+        uid = draw(st.sampled_from(["new-unit", "other-unit"]) | _BAD_IDS)
+        units[uid] = Unit(id=uid, name=draw(_TEXT), parent=draw(st.none() | some_unit))
+
+
+@st.composite
+def evolving_timelines(draw: st.DrawFn, *, max_snapshots: int = 4, max_edits: int = 5) -> Timeline:
+    """A timeline whose every snapshot is the one before with a few edits, as
+    curators make them: the units and people they leave alone are the same
+    objects as in the snapshot before (as :func:`orgdiff.load` shares them).
+
+    The edits may break any invariant of a snapshot (a manager who is missing,
+    in a cycle or outside the branch, a unit that is missing or whose parents
+    form a cycle, an unregistered person, a bad id or text, an unknown source);
+    the first snapshot may be edited too.
+    """
+    base = draw(timelines(min_snapshots=1, max_snapshots=1, min_people=3, max_people=8))
+    registry = sorted(base.people)
+    keys = sorted(base.sources)
+    snaps: list[Snapshot] = []
+    previous = base.snapshots[0]
+    for i in range(draw(st.integers(1, max_snapshots))):
+        units, people = dict(previous.units), dict(previous.people)
+        for _ in range(draw(st.integers(0 if i == 0 else 1, max_edits))):
+            _edit(draw, units, people, registry, keys)
+        previous = attrs.evolve(
+            previous,
+            date=previous.date + dt.timedelta(days=i and draw(st.integers(1, 400))),
+            units=units,
+            people=people,
+        )
+        snaps.append(previous)
+    return attrs.evolve(base, snapshots=tuple(snaps))

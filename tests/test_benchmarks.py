@@ -98,6 +98,16 @@ def test_runner_prints_its_report(tmp_path: Path) -> None:
         assert row in report
     assert "DeepDiff" not in report  # skipped as asked
     assert "- CPU:" in report and "- Python 3." in report
+    for row in (
+        "| `python -c pass` |",
+        "| `orgdiff --help` |",
+        "| `orgdiff validate`, empty cache |",
+        "| `orgdiff validate`, cached |",
+        "| `orgdiff diff`, empty cache |",
+        "| `orgdiff diff`, cached |",
+    ):
+        assert 1 == sum(line.startswith(row) for line in report.splitlines()), row
+    assert "| `orgdiff --help` ≤ 6 x `python -c pass` |" in report
 
 
 def test_runner_reports_what_was_measured_when_a_baseline_is_skipped(tmp_path: Path) -> None:
@@ -114,7 +124,7 @@ def test_runner_reports_what_was_measured_when_a_baseline_is_skipped(tmp_path: P
             "--repeat",
             "1",
             "--skip",
-            "scan,naive,naive-nogc,deepdiff,dot",
+            "scan,naive,naive-nogc,deepdiff,dot,help,python",
             "--data",
             str(tmp_path),
             "--json",
@@ -129,7 +139,8 @@ def test_runner_reports_what_was_measured_when_a_baseline_is_skipped(tmp_path: P
     rows = [line for line in done.stdout.splitlines() if line.startswith("| **orgdiff")]
     assert 2 == len(rows)
     assert all(" | n/a | n/a | " in row for row in rows)
-    assert ["diff", "load"] == sorted(json.loads(raw.read_text())["1000"])
+    kinds = ["cli-diff-cold", "cli-diff-warm", "cli-validate-cold", "cli-validate-warm"]
+    assert sorted(["diff", "hash", "load", *kinds]) == sorted(json.loads(raw.read_text())["1000"])
 
 
 def test_render_benchmark_prints_its_report(tmp_path: Path) -> None:
@@ -147,6 +158,8 @@ def test_render_benchmark_prints_its_report(tmp_path: Path) -> None:
             "wasm",
             "--modes",
             "default",
+            "--repeat",
+            "1",
             "--json",
             str(raw),
         ],
@@ -171,12 +184,18 @@ def test_render_benchmark_prints_its_report(tmp_path: Path) -> None:
     [
         (
             '<?xml version="1.0"?>\n<svg width="2104pt" height="406pt" viewBox="0 0 2104 406">'
-            '<g id="node1" class="node"></g><g class="node person"></g></svg>',
+            '<g id="node1" class="node"></g><g id="node2" class="node"></g></svg>',
             {"width_pt": 2104.0, "height_pt": 406.0, "boxes": 2},
         ),
         (
             '<svg xmlns="http://www.w3.org/2000/svg" width="400px" height="200px"></svg>',
             {"width_pt": 300.0, "height_pt": 150.0, "boxes": 0},
+        ),
+        (
+            '<svg width="10pt" height="20pt"><g id="a" class="cluster unit"></g>'
+            '<g id="b" class="node person uncertain"></g><g id="c" class="node junction"></g>'
+            '<g id="d" class="node summary"></g><g id="e" class="edge reports-to"></g></svg>',
+            {"width_pt": 10.0, "height_pt": 20.0, "boxes": 3},
         ),
     ],
 )

@@ -50,6 +50,7 @@ USAGE = {
     "history": "Usage: orgdiff history [OPTIONS] ID",
     "timeline": "Usage: orgdiff timeline [OPTIONS]",
     "import": "Usage: orgdiff import [OPTIONS] CSV_OR_FOLDER",
+    "cache": "Usage: orgdiff cache [OPTIONS] COMMAND [ARGS]...",
 }
 
 
@@ -392,6 +393,32 @@ def test_light_commands_do_not_import_heavy_modules(args: list[str]) -> None:
     imported = proc.stderr.rpartition("IMPORTED:")[2].strip()
     assert "IMPORTED:" in proc.stderr, proc.stderr
     assert imported == "", f"`orgdiff {' '.join(args)}` imported {imported}"
+
+
+HELP_PROBE = """
+import sys
+before = set(sys.modules)
+from orgdiff.cli import main
+sys.argv = ["orgdiff", "--help"]
+try:
+    main()
+except SystemExit:
+    pass
+print("IMPORTED:", ",".join(sorted(set(sys.modules) - before)), file=sys.stderr)
+"""
+
+
+def test_help_imports_click_and_the_command_only() -> None:
+    """`orgdiff --help` loads orgdiff's package and command modules, click, and the
+    standard modules click needs: not attrs, PyYAML or any other orgdiff module."""
+    proc = subprocess.run(
+        [sys.executable, "-c", HELP_PROBE], capture_output=True, text=True, check=False
+    )
+    imported = proc.stderr.rpartition("IMPORTED:")[2].strip().split(",")
+    assert ["orgdiff", "orgdiff.cli"] == [m for m in imported if m.startswith("orgdiff")]
+    third_party = {m.split(".")[0] for m in imported} - set(sys.stdlib_module_names)
+    assert {"click", "orgdiff"} == third_party
+    assert len(imported) < 100, imported
 
 
 def test_python_dash_m_runs_the_command() -> None:

@@ -8,6 +8,7 @@ import html
 import multiprocessing
 import os
 import pty
+import re
 import shutil
 import signal
 import stat
@@ -696,9 +697,11 @@ def test_a_long_layout_shows_a_spinner_on_a_terminal_and_erases_it(
     assert "" == frames[0]  # nothing before the first second
     assert "\x1b[K" == frames[-1]  # the line is erased at the end
     spins = frames[1:-1]
-    assert len(spins) >= 5
-    assert {"laying out the chart... 1 s", "laying out the chart... 2 s"} <= {s[2:] for s in spins}
-    assert all(s[:2] in ("| ", "/ ", "- ", "\\ ") for s in spins)
+    assert len(spins) >= 3
+    assert all(re.fullmatch(r"[|/\-\\] laying out the chart\.\.\. [0-9]+ s", s) for s in spins), (
+        spins
+    )
+    assert "laying out the chart... 1 s" == spins[0][2:]
 
 
 def test_no_spinner_when_standard_error_is_not_a_terminal(engine: str, tmp_path: Path) -> None:
@@ -775,3 +778,10 @@ def test_writing_a_module_removes_stale_ones_of_other_builds(
     assert sorted(
         [compiled.name, "graphviz-0000recent.cwasm", ".graphviz-y.cwasm.def.tmp", "notes.txt"]
     ) == sorted(p.name for p in folder.iterdir())
+
+
+def test_a_cache_folder_that_cannot_be_written_only_costs_the_cache(tmp_path: Path) -> None:
+    """A cache folder that is gone (or full, or read-only) never fails a layout."""
+    graphviz = wasm.Graphviz(tmp_path / "gone", 1024)
+    assert "compiled" == graphviz.origin
+    assert graphviz.render(SMALL.encode(), "svg").lstrip().startswith(b"<?xml")

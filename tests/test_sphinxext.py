@@ -26,6 +26,7 @@ pytest_plugins = ["sphinx.testing.fixtures"]
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS / "roots" / "test-orgdiff"
 EXAMPLE = TESTS / "data" / "example"
+DOCS = TESTS.parent / "docs"
 
 MakeApp = Callable[..., SphinxTestApp]
 
@@ -356,3 +357,41 @@ def test_orgtimeline_interactive_embeds_the_page_before_the_sections(
     assert data is not None
     views = [v["date"] for v in json.loads(data.group(1))["views"]]
     assert views == ["2022-01-10", "2023-03-01", "2024-06-03", "2025-02-14"]
+
+
+def test_the_tutorial_runs_its_commands_only_when_their_inputs_change(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """docs/conf.py: a warm build re-reads the tutorial (and runs its commands
+    again) only when a file of its dataset or of orgdiff's code changed."""
+    import importlib.util
+    import types
+
+    monkeypatch.setenv("PATH", os.environ["PATH"])  # conf.py prepends the venv's bin
+    spec = importlib.util.spec_from_file_location("docs_conf", DOCS / "conf.py")
+    assert spec is not None and spec.loader is not None
+    conf = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(conf)
+    data = tmp_path / "tutorial-org"
+    shutil.copytree(DOCS / "tutorial-org", data)
+    code = tmp_path / "code"
+    code.mkdir()
+    (code / "module.py").write_text("x = 1\n")
+    monkeypatch.setattr(conf, "TUTORIAL_INPUTS", (data, code))
+    env = types.SimpleNamespace(programoutput_cache={("orgdiff validate", "tutorial-org"): "out"})
+
+    def outdated() -> list[str]:
+        return list(conf._tutorial(None, env, set(), set(), set()))
+
+    assert ["tutorial"] == outdated()  # a first build
+    assert {} == env.programoutput_cache
+    env.programoutput_cache["kept"] = "out"
+    assert [] == outdated()  # nothing changed: no command runs
+    assert {"kept": "out"} == env.programoutput_cache
+    snapshot = data / "orgs" / "tidewater" / "snapshots" / "2024-09-16.yaml"
+    snapshot.write_text(snapshot.read_text() + "\n")
+    assert ["tutorial"] == outdated()
+    assert {} == env.programoutput_cache
+    assert [] == outdated()
+    (code / "module.py").write_text("x = 2\n")
+    assert ["tutorial"] == outdated()

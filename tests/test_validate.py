@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
 import attrs
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from strategies import evolving_timelines, snapshots
 
 import orgdiff
 from orgdiff import Person, Relation, Snapshot, Unit
 from orgdiff.errors import OrgDataError, Problem
+from orgdiff.validate import Found, check_timeline
 
 EXAMPLE = Path(__file__).parent / "data" / "example"
 SNAP = orgdiff.load(EXAMPLE).at("2024-06")
@@ -189,3 +195,116 @@ def test_timeline_checks_dates_registry_sources_and_lineage() -> None:
         "$.date",
         "snapshot date 2025-02-14 repeats the previous snapshot's 2025-02-14",
     ) in messages
+
+
+# --- incremental validation ------------------------------------------------------------
+
+
+def _both(tl: orgdiff.Timeline) -> tuple[Counter[Found], Counter[Found]]:
+    return Counter(check_timeline(tl, incremental=False)), Counter(check_timeline(tl))
+
+
+@settings(max_examples=300)
+@given(evolving_timelines())
+def test_incremental_validation_finds_exactly_what_full_validation_finds(
+    tl: orgdiff.Timeline,
+) -> None:
+    """Invariant: checking each snapshot by what changed since the one before
+    reports the same problems (paths, messages, dates, as many times) as
+    checking every snapshot in full, whatever faults the edits brought in."""
+    full, incremental = _both(tl)
+    assert full == incremental
+
+
+@settings(max_examples=200)
+@given(snapshots(min_units=2, min_people=3), st.data())
+def test_incremental_validation_follows_what_a_move_changes(
+    snap: Snapshot, data: st.DataObject
+) -> None:
+    """Invariant: incremental = full when, in a valid snapshot, one unit moves
+    under another (its people stay the same objects, their managers may now be
+    outside their branch) or one person moves to another unit (the people who
+    report to them stay the same objects)."""
+    if data.draw(st.booleans(), label="a unit moves"):
+        # Most often the unit of someone whose manager is in another unit.
+        managed = sorted(
+            {
+                p.unit
+                for p in snap.people.values()
+                if p.reports_to is not None and snap.people[p.reports_to].unit != p.unit
+            }
+        )
+        units = st.sampled_from(sorted(snap.units))
+        uid = data.draw(st.sampled_from(managed) | units if managed else units, label="unit")
+        parent = data.draw(st.none() | units, label="new parent (none: a second root)")
+        after = attrs.evolve(
+            snap, units={**snap.units, uid: attrs.evolve(snap.units[uid], parent=parent)}
+        )
+    else:
+        pid = data.draw(st.sampled_from(sorted(snap.people)), label="person")
+        unit = data.draw(st.sampled_from(sorted(snap.units)), label="new unit")
+        after = attrs.evolve(
+            snap, people={**snap.people, pid: attrs.evolve(snap.people[pid], unit=unit)}
+        )
+    after = attrs.evolve(after, date=snap.date + dt.timedelta(days=1))
+    tl = orgdiff.Timeline(name="t", snapshots=(snap, after))
+    full, incremental = _both(tl)
+    assert full == incremental
+
+
+def _timeline(*snaps: Snapshot) -> orgdiff.Timeline:
+    whole = orgdiff.load(EXAMPLE)
+    return attrs.evolve(whole, snapshots=snaps)
+
+
+def _next(snap: Snapshot, **changes: object) -> Snapshot:
+    return attrs.evolve(snap, date=snap.date.replace(year=snap.date.year + 1), **changes)
+
+
+def test_a_unit_that_moves_rechecks_the_unchanged_people_in_it() -> None:
+    """`research` moves under `platform`: `chen-li` (in `research`) is the same
+    object, but their manager's unit `autonomy` is no longer above them."""
+    moved = attrs.evolve(SNAP.units["research"], parent="platform")
+    after = _next(SNAP, units={**SNAP.units, "research": moved})
+    full, incremental = _both(_timeline(SNAP, after))
+    assert full == incremental
+    assert after.people["chen-li"] is SNAP.people["chen-li"]
+    assert Found(("people", "chen-li", "reports_to"), _outside(after, "chen-li"), after.date) in (
+        incremental
+    )
+
+
+def test_a_manager_who_moves_rechecks_their_unchanged_reports() -> None:
+    """`chen-li` moves to `platform`; `eli-moreau`, who reports to them from
+    `research`, is the same object, and is now reported."""
+    boss = attrs.evolve(SNAP.people["chen-li"], unit="platform")
+    after = _next(SNAP, people={**SNAP.people, "chen-li": boss})
+    full, incremental = _both(_timeline(SNAP, after))
+    assert full == incremental
+    assert after.people["eli-moreau"] is SNAP.people["eli-moreau"]
+    assert Found(
+        ("people", "eli-moreau", "reports_to"), _outside(after, "eli-moreau"), after.date
+    ) in (incremental)
+
+
+def _outside(snap: Snapshot, pid: str) -> str:
+    person = snap.people[pid]
+    boss = snap.people[person.reports_to or ""]
+    return (
+        f"person `{pid}` in `{person.unit}` reports to `{boss.id}` in `{boss.unit}`, "
+        f"which is neither `{person.unit}` nor above it"
+    )
+
+
+def test_one_change_that_closes_a_reporting_cycle_is_found() -> None:
+    """The top of the chain now reports to the bottom: the cycle goes through
+    people who did not change, and through the one who did."""
+    chain = SNAP.chain("eli-moreau")
+    top = chain[-1]
+    after = _next(
+        SNAP, people={**SNAP.people, top: attrs.evolve(SNAP.people[top], reports_to=chain[0])}
+    )
+    full, incremental = _both(_timeline(SNAP, after))
+    assert full == incremental
+    cycles = [f for f in incremental if "form a cycle" in f.message]
+    assert 1 == len(cycles)
