@@ -21,6 +21,8 @@ import orgdiff  # noqa: E402
 # The tutorial shows real command output ({command-output}): run the `orgdiff`
 # and `python` of the environment that runs Sphinx, whatever PATH says.
 os.environ["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]])
+# ... and wrap their reports to the width of a code block on the page, whatever the terminal.
+os.environ["COLUMNS"] = "80"
 
 project = "orgdiff"
 author = "the orgdiff developers"

@@ -28,6 +28,49 @@ DATASET_NAME = "dataset.yaml"
 FORMAT_TEXT_JSON = click.Choice(["text", "json"], case_sensitive=False)
 
 
+def _colour_option(func: F) -> F:
+    return click.option(
+        "--color/--no-color",
+        "color",
+        default=None,
+        help="Colour the output (default: only on a terminal, and never when NO_COLOR is set).",
+    )(func)
+
+
+def _to_terminal(output: str | None) -> bool:
+    """Whether a report goes to standard output (no ``-o``, or ``-o -``) and that is a terminal."""
+    if output not in (None, "-"):
+        return False
+    isatty = getattr(sys.stdout, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def _use_colour(flag: bool | None, output: str | None = None) -> bool:
+    """The one place that decides on colour: the flag if given, else only a
+    terminal on standard output (never a file named by ``-o``) and no
+    ``NO_COLOR`` in the environment (https://no-color.org)."""
+    if flag is not None:
+        return flag
+    if os.environ.get("NO_COLOR"):
+        return False
+    return _to_terminal(output)
+
+
+def _width(output: str | None = None) -> int:
+    """``$COLUMNS`` if set, else the terminal's width, else 100 (not a terminal,
+    or a file named by ``-o``)."""
+    import shutil
+
+    from .report import DEFAULT_WIDTH
+
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    if not _to_terminal(output):
+        return DEFAULT_WIDTH
+    return shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns
+
+
 def _fail(message: str) -> None:
     click.echo(message, err=True)
     raise SystemExit(2)
@@ -148,28 +191,66 @@ def cli(ctx: click.Context, org: str | None) -> None:
 
 @cli.command()
 @click.argument("path", required=False, metavar="[PATH]")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "github"], case_sensitive=False),
+    help="text: FILE:LINE:COL: PATH: MESSAGE lines; json: the problems as objects; "
+    "github: GitHub Actions annotations. Default: from the extension of -o, else text.",
+)
+@_output_option
 @_org_option
 @pass_ctx
 @_reports_errors
-def validate(ctx: _Context, path: str | None) -> None:
+def validate(ctx: _Context, path: str | None, fmt: str | None, output: str | None) -> None:
     """Check a dataset and report every problem.
 
     PATH is a dataset folder (default: --org or the default dataset). Prints one
     line per problem as FILE:LINE:COL: PATH: MESSAGE and exits with status 2 if
-    there is any.
+    there is any. --format json prints {"dataset", "valid", "problems"}, each
+    problem with file, line, column, path and message; --format github prints
+    one ::error annotation per problem, for a GitHub Actions log. Every format
+    exits with status 2 on a problem.
     """
     from pathlib import Path
 
     from .load import _display, load
 
     folder = path if path is not None else ctx.folder()
-    tl = load(folder)
+    fmt = _pick_format(fmt, output, ("text", "json", "github"), "text")
+    tl = None
+    if fmt != "text":
+        from .errors import github_annotation, problem_json
+
+        problems = []
+        try:
+            tl = load(folder)
+        except OrgDataError as exc:
+            problems = exc.problems
+        if fmt == "json":
+            data = {
+                "dataset": _display(Path(folder)),
+                "valid": not problems,
+                "problems": [problem_json(p) for p in problems],
+            }
+            _deliver(_json(data), output, dataset=folder)
+        elif problems:
+            lines = "".join(f"{github_annotation(p)}\n" for p in problems)
+            _deliver(lines, output, dataset=folder)
+        if problems:
+            raise SystemExit(2)
+        if fmt == "json":
+            return
+    if tl is None:
+        tl = load(folder)
     people = {pid for snap in tl.snapshots for pid in snap.people}
     units = {uid for snap in tl.snapshots for uid in snap.units}
-    click.echo(
+    _deliver(
         f"{_display(Path(folder))}: valid: {len(tl.snapshots)} snapshots "
         f"({tl.snapshots[0].date} to {tl.snapshots[-1].date}), {len(units)} units, "
-        f"{len(people)} people, {len(tl.sources)} sources"
+        f"{len(people)} people, {len(tl.sources)} sources\n",
+        output,
+        dataset=folder,
     )
 
 
@@ -365,9 +446,18 @@ FORMAT_CHART = click.Choice(RENDER_FORMATS, case_sensitive=False)
 
 
 def _chart_options(func: F) -> F:
+    func = click.option(
+        "--all",
+        "draw_all",
+        is_flag=True,
+        help="Draw everything; by default a big org is folded into summary boxes.",
+    )(func)
     func = click.option("--units-only", is_flag=True, help="Draw units only, no people.")(func)
     func = click.option(
-        "--depth", type=click.IntRange(min=0), metavar="N", help="Draw N levels below the top unit."
+        "--depth",
+        type=click.IntRange(min=0),
+        metavar="N",
+        help="Draw N levels of units below the top one, and people N+1 levels below its lead.",
     )(func)
     func = click.option(
         "--focus", metavar="UNIT", help="Draw only this unit and what is below it."
@@ -387,6 +477,20 @@ def _start_engine(fmt: str) -> None:
 
     if fmt in CHARTS or fmt == "graphviz-json":
         start("json" if fmt == "graphviz-json" else fmt)
+
+
+def _draw(obj: Any, **options: Any) -> Any:
+    """orgdiff.render(obj, **options), its warning (a large --all chart) on standard error."""
+    import warnings
+
+    from .render import render
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        graph = render(obj, **options)
+    for w in caught:
+        click.echo(f"orgdiff: {w.message}", err=True)
+    return graph
 
 
 def _chart_bytes(graph: Any, fmt: str) -> bytes:
@@ -410,6 +514,7 @@ def _chart_bytes(graph: Any, fmt: str) -> bytes:
 )
 @_output_option
 @_chart_options
+@_colour_option
 @_org_option
 @pass_ctx
 @_reports_errors
@@ -422,16 +527,20 @@ def diff_command(
     focus: str | None,
     depth: int | None,
     units_only: bool,
+    color: bool | None,
+    draw_all: bool,
 ) -> None:
     """What changed between the org at BEFORE and at AFTER.
 
-    Changes are grouped into events ("GenAI split into AI Products and AGI
-    Foundations"), each with its sources, then listed one by one. Lineage
-    (splits, merges, dissolutions) is followed through every snapshot in between.
+    The events that group several changes come first ("GenAI split into AI
+    Products and AGI Foundations"), then every change once, in words; sources
+    are cited by number and listed at the end. Lineage (splits, merges,
+    dissolutions) is followed through every snapshot in between.
     With --format svg, png, pdf or dot, draws both dates in one chart instead
     (added green, removed red, changed amber) and writes it to a file
     (ORG-BEFORE-AFTER.FORMAT here unless -o says where). BEFORE later than AFTER
     is allowed: the changes then go back in time, and a note says so.
+    --focus, --depth and --units-only narrow the reports as they narrow charts.
     """
     from .dates import resolve
     from .report import diff_json, diff_markdown, diff_text
@@ -450,22 +559,45 @@ def diff_command(
             f"the dates are reversed ({before} is after {after}): these are the changes "
             f"going back from {d.date_before} to {d.date_after}"
         )
-    if fmt in (*CHARTS, "graphviz-json"):
-        from .render import render
+    if focus is not None:
+        from .scope import check_focus
 
+        check_focus(d, focus)  # a unit of either date, else one line with a did-you-mean
+    if fmt in (*CHARTS, "graphviz-json"):
         title = f"{tl.name}, {d.date_before} → {d.date_after}: {d.after.event}"
-        graph = render(d, focus=focus, depth=depth, units_only=units_only, title=title)
+        graph = _draw(d, focus=focus, depth=depth, units_only=units_only, title=title, all=draw_all)
         name = (
             f"{_slug(ctx.org_slug(tl))}-{_date_name(before, d.before)}-"
             f"{_date_name(after, d.after)}.{_extension(fmt)}"
         )
         _deliver(_chart_bytes(graph, fmt), output, default_name=name, dataset=ctx.folder())
-    elif fmt == "json":
-        _deliver(_json(diff_json(d)), output, dataset=ctx.folder())
+        return
+    from .scope import describe_scope, narrow
+
+    d = narrow(d, focus=focus, depth=depth, units_only=units_only)
+    scope = describe_scope(focus=focus, depth=depth, units_only=units_only)
+    # The snapshots between the two dates, in the diff's direction.
+    lo, hi = sorted((d.date_before, d.date_after))
+    between = [s for s in tl.snapshots if lo < s.date < hi]
+    if d.date_before > d.date_after:
+        between.reverse()
+    if fmt == "json":
+        wanted = {"focus": focus, "depth": depth, "units_only": units_only}
+        data = diff_json(d, scope=wanted if scope is not None else None, between=between)
+        text = _json(data)
     elif fmt == "markdown":
-        _deliver(diff_markdown(d, org=tl.name, sources=tl.sources), output, dataset=ctx.folder())
+        text = diff_markdown(d, org=tl.name, sources=tl.sources, scope=scope, between=between)
     else:
-        _deliver(diff_text(d, org=tl.name), output, dataset=ctx.folder())
+        text = diff_text(
+            d,
+            org=tl.name,
+            sources=tl.sources,
+            width=_width(output),
+            colour=_use_colour(color, output),
+            scope=scope,
+            between=between,
+        )
+    _deliver(text, output, dataset=ctx.folder())
 
 
 @cli.command()
@@ -496,14 +628,17 @@ def render(
     focus: str | None,
     depth: int | None,
     units_only: bool,
+    draw_all: bool,
 ) -> None:
     """Draw the org as it stood at DATE (default: latest) and write the chart to a file.
 
-    Units are boxes with their lead, people sit inside their units, reporting
-    lines join them; reported and rumoured facts are dashed. SVG needs nothing
-    but orgdiff; PNG and PDF need Graphviz's `dot` on PATH. A DATE after the
-    last snapshot draws the last snapshot, says so on standard error, and keeps
-    the asked DATE in the file name.
+    Top-down: each unit a box headed by its lead, people below their managers,
+    reports with no reports of their own in compact stacks; reported and rumoured
+    facts are dashed. A big org is folded to about 150 boxes (grey summaries; see
+    more with --focus, --depth or --all). SVG needs nothing but orgdiff; PNG and
+    PDF need Graphviz's `dot` on PATH. A DATE after the last snapshot draws the
+    last snapshot, says so on standard error, and keeps the asked DATE in the
+    file name.
     """
     fmt = _pick_format(fmt, output, RENDER_FORMATS, "svg", strict=True)
     _start_engine(fmt)
@@ -518,18 +653,18 @@ def render(
 
         if focus is not None or depth is not None or units_only:
             raise OrgdiffError(
-                "--focus, --depth and --units-only shape charts; --format json is the whole org"
+                "--focus, --depth and --units-only narrow a chart; render --format json is "
+                "the whole org's data, as `show --format json`"
             )
         data: bytes = _json(snapshot_json(snap, tl)).encode("utf-8")
     else:
-        from .render import render as draw
-
-        graph = draw(
+        graph = _draw(
             snap,
             focus=focus,
             depth=depth,
             units_only=units_only,
             title=f"{tl.name}, {snap.date.isoformat()}: {snap.event}",
+            all=draw_all,
         )
         data = _chart_bytes(graph, fmt)
     _deliver(data, output, default_name=name, dataset=ctx.folder())
@@ -542,18 +677,24 @@ def render(
 @click.option("--until", metavar="DATE", help="To the end of DATE: --until 2025 is to 2025-12-31.")
 @click.option("--format", "fmt", type=FORMAT_TEXT_JSON, help="text or json (default: text).")
 @_output_option
+@_colour_option
 @_org_option
 @pass_ctx
 @_reports_errors
 def log(
-    ctx: _Context, since: str | None, until: str | None, fmt: str | None, output: str | None
+    ctx: _Context,
+    since: str | None,
+    until: str | None,
+    fmt: str | None,
+    output: str | None,
+    color: bool | None,
 ) -> None:
     """Every change between consecutive snapshots, newest first, like git log.
 
     With --since and --until: the changes made by the snapshots dated in that
     range, bounds included.
     """
-    from .report import diff_json, log_text
+    from .report import diff_json, first_snapshot_json, log_text
 
     fmt = _pick_format(fmt, output, ("text", "json"), "text")
     tl = ctx.timeline()
@@ -561,20 +702,40 @@ def log(
     first = tl.snapshots[0]
     shows_first = first in tl.between(since, until)
     if fmt == "json":
-        _deliver(_json([diff_json(d) for d in diffs]), output, dataset=ctx.folder())
+        rows = [diff_json(d) for d in diffs]
+        if shows_first:
+            rows.append(first_snapshot_json(first))
+        _deliver(_json(rows), output, dataset=ctx.folder())
     else:
-        _deliver(log_text(diffs, first if shows_first else None), output, dataset=ctx.folder())
+        colour = _use_colour(color, output)
+        text = log_text(diffs, first if shows_first else None, colour=colour, width=_width(output))
+        _deliver(text, output, dataset=ctx.folder())
 
 
 @cli.command()
 @click.argument("entity_id", metavar="ID")
 @click.option("--format", "fmt", type=FORMAT_TEXT_JSON, help="text or json (default: text).")
+@click.option(
+    "-v", "--verbose", is_flag=True, help="Also list snapshots that only updated the evidence."
+)
 @_output_option
+@_colour_option
 @_org_option
 @pass_ctx
 @_reports_errors
-def history(ctx: _Context, entity_id: str, fmt: str | None, output: str | None) -> None:
-    """How one unit or person (by id) changed, snapshot by snapshot."""
+def history(
+    ctx: _Context,
+    entity_id: str,
+    fmt: str | None,
+    verbose: bool,
+    output: str | None,
+    color: bool | None,
+) -> None:
+    """How one unit or person (by id) changed, snapshot by snapshot.
+
+    Snapshots that only updated the sources, confidence or note about it are
+    counted in one closing line; --verbose lists them (JSON always has them).
+    """
     from .report import change_json, history_text
 
     fmt = _pick_format(fmt, output, ("text", "json"), "text")
@@ -593,7 +754,16 @@ def history(ctx: _Context, entity_id: str, fmt: str | None, output: str | None) 
         ]
         _deliver(_json(rows), output, dataset=ctx.folder())
     else:
-        _deliver(history_text(entity_id, entries, tl.snapshots), output, dataset=ctx.folder())
+        text = history_text(
+            entity_id,
+            entries,
+            tl.snapshots,
+            verbose=verbose,
+            colour=_use_colour(color, output),
+            sources=tl.sources,
+            width=_width(output),
+        )
+        _deliver(text, output, dataset=ctx.folder())
 
 
 def _utf8_streams() -> None:

@@ -23,7 +23,7 @@ import datetime as dt
 import enum
 import itertools
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TypeVar
+from typing import TypeAlias, TypeVar
 
 import attrs
 from attrs import field, frozen
@@ -54,13 +54,31 @@ class ChangeKind(enum.StrEnum):
 
 _ORDER = {kind: i for i, kind in enumerate(ChangeKind)}
 
+#: The value a change carries: text or an id, the ordered leads of a unit, or nothing.
+Value: TypeAlias = str | tuple[str, ...] | None
+
+
+def _sortable(value: Value) -> str:
+    if isinstance(value, tuple):
+        return "\0".join(value)
+    return value or ""
+
+
+def _not_in(these: Value, those: Value) -> tuple[str, ...]:
+    if not isinstance(these, tuple):
+        return ()
+    other = set(those) if isinstance(those, tuple) else set()
+    return tuple(x for x in these if x not in other)
+
 
 @frozen
 class Change:
     """One change of one entity.
 
-    ``before``/``after`` are the changed value (a name, a parent id, a lead id,
-    a unit id, a title or a manager id); ``None`` means absent or not known.
+    ``before``/``after`` are the changed value (a name, a parent id, a unit
+    id, a title or a manager id); ``None`` means absent or not known. For
+    ``unit-lead-changed`` they are the unit's leads in order, a tuple of
+    person ids (``()`` when no lead is known; several for co-leads).
     For ``unit-added``, ``from_`` lists its predecessors at the earlier date; for
     ``unit-removed``, ``into`` lists its successors at the later date. Sources
     and confidence are those of the entity's state before and after.
@@ -68,8 +86,8 @@ class Change:
 
     kind: ChangeKind
     id: str
-    before: str | None = None
-    after: str | None = None
+    before: Value = None
+    after: Value = None
     from_: tuple[str, ...] = ()
     into: tuple[str, ...] = ()
     sources_before: tuple[str, ...] = ()
@@ -90,7 +108,17 @@ class Change:
         return max(known, key=order.index) if known else Confidence.CONFIRMED
 
     def sort_key(self) -> tuple[int, str, str, str]:
-        return (_ORDER[self.kind], self.id, self.before or "", self.after or "")
+        return (_ORDER[self.kind], self.id, _sortable(self.before), _sortable(self.after))
+
+    @property
+    def added_leads(self) -> tuple[str, ...]:
+        """For ``unit-lead-changed``: the leads after who were not leads before, in order."""
+        return _not_in(self.after, self.before)
+
+    @property
+    def dropped_leads(self) -> tuple[str, ...]:
+        """For ``unit-lead-changed``: the leads before who are no longer leads, in order."""
+        return _not_in(self.before, self.after)
 
     def inverse(self) -> Change:
         kind = {
@@ -117,13 +145,22 @@ class Change:
 
 @frozen
 class Event:
-    """A statement a reader recognises, grouping changes, with its sources."""
+    """A statement a reader recognises, grouping changes, with its sources.
 
-    kind: str  # split, merge, dissolution, creation, rename, move, lead, manager, join, leave, transfer, title, relation
+    ``changes`` are the changes it tells, in the diff's order: every change of a
+    diff belongs to exactly one of its events. ``ids`` are their ids, once each.
+    """
+
+    # split, merge, succession, dissolution, creation, rename, move, lead, unit (several
+    # of one unit's: renamed, moved, new lead), join, leave, transfer, title, manager,
+    # person (several of one person's: moved, retitled, new manager), relation
+    kind: str
     text: str
     ids: tuple[str, ...]
     sources: tuple[str, ...] = ()
     confidence: Confidence = Confidence.CONFIRMED
+    # The changes the event tells, in the diff's order (not part of equality).
+    changes: tuple[Change, ...] = field(default=(), eq=False, repr=False)
 
 
 @frozen
@@ -288,9 +325,9 @@ def diff(a: Snapshot, b: Snapshot, *, path: Sequence[Snapshot] | None = None) ->
             changes.append(
                 _change(ChangeKind.UNIT_MOVED, uid, before, after, before.parent, after.parent)
             )
-        if before.lead != after.lead:
+        if before.leads != after.leads:
             changes.append(
-                _change(ChangeKind.UNIT_LEAD_CHANGED, uid, before, after, before.lead, after.lead)
+                _change(ChangeKind.UNIT_LEAD_CHANGED, uid, before, after, before.leads, after.leads)
             )
     if removed:  # lineage only for the units that need it
         succ = _successors_of(steps, [uid for uid, _ in removed])
@@ -362,7 +399,7 @@ def diff(a: Snapshot, b: Snapshot, *, path: Sequence[Snapshot] | None = None) ->
 _FIELD = {
     ChangeKind.UNIT_RENAMED: "name",
     ChangeKind.UNIT_MOVED: "parent",
-    ChangeKind.UNIT_LEAD_CHANGED: "lead",
+    ChangeKind.UNIT_LEAD_CHANGED: "leads",
     ChangeKind.PERSON_MOVED: "unit",
     ChangeKind.PERSON_RETITLED: "title",
     ChangeKind.PERSON_MANAGER_CHANGED: "reports_to",
@@ -432,8 +469,8 @@ def _change(
     entity_id: str,
     old: Unit | Person | None,
     new: Unit | Person | None,
-    before: str | None,
-    after: str | None,
+    before: Value,
+    after: Value,
     *,
     from_: tuple[str, ...] = (),
     into: tuple[str, ...] = (),

@@ -91,7 +91,7 @@ def _unit(u: Unit) -> dict[str, Any]:
         {
             "name": u.name,
             "parent": u.parent,
-            "lead": u.lead,
+            "lead": u.leads[0] if len(u.leads) == 1 else u.leads,
             "from": u.from_,
             "confidence": u.confidence.value,
             "sources": u.sources,

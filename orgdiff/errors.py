@@ -8,6 +8,7 @@ can sort, filter or re-format them.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from attrs import frozen
 
@@ -18,6 +19,8 @@ __all__ = [
     "Problem",
     "SettingError",
     "UnknownIdError",
+    "github_annotation",
+    "problem_json",
 ]
 
 
@@ -43,6 +46,36 @@ class Problem:
     def __str__(self) -> str:
         where = self.file if self.line == 0 else f"{self.file}:{self.line}:{self.column}"
         return f"{where}: {self.path}: {self.message}"
+
+
+def problem_json(problem: Problem) -> dict[str, Any]:
+    """``{"file", "line", "column", "path", "message"}`` (line and column 0: no place)."""
+    return {
+        "file": problem.file,
+        "line": problem.line,
+        "column": problem.column,
+        "path": problem.path,
+        "message": problem.message,
+    }
+
+
+def _escape_data(text: str) -> str:
+    # GitHub's workflow-command escaping (actions/toolkit, command.ts: escapeData).
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    # ... and escapeProperty, for the key=value pairs before the `::`.
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def github_annotation(problem: Problem) -> str:
+    """A GitHub Actions error annotation: ``::error file=F,line=L,col=C::PATH: MESSAGE``."""
+    props = [f"file={_escape_property(problem.file)}"]
+    if problem.line:
+        props.append(f"line={problem.line}")
+        props.append(f"col={problem.column}")
+    return f"::error {','.join(props)}::{_escape_data(f'{problem.path}: {problem.message}')}"
 
 
 def count_problems(n: int) -> str:

@@ -8,13 +8,13 @@ Each event cites the sources of the changes it groups.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from .model import Confidence
 
 if TYPE_CHECKING:
-    from .diff import Change, Diff, Event
+    from .diff import Change, Diff, Event, Value
 
 __all__ = ["group", "join_names"]
 
@@ -47,23 +47,30 @@ def group(d: Diff) -> Iterator[Event]:
 
     a, b = d.before, d.after
 
-    def unit_name(uid: str | None, *, later: bool) -> str:
+    def unit_name(uid: Value, *, later: bool) -> str:
         if uid is None:
             return "nothing"
+        if isinstance(uid, tuple):
+            return join_names(unit_name(u, later=later) for u in uid)
         first, second = (b, a) if later else (a, b)
         unit = first.units.get(uid) or second.units.get(uid)
         return unit.name if unit is not None else uid
 
-    def person_name(pid: str | None) -> str:
-        if pid is None:
+    def person_name(pid: Value) -> str:
+        if pid is None or pid == ():
             return "someone not known"
+        if isinstance(pid, tuple):
+            return join_names(person_name(p) for p in pid)
         return b.name_of(pid) if pid in b.identities else a.name_of(pid)
 
     def event(kind: str, text: str, changes: list[Change]) -> Event:
         ids: dict[str, None] = {}
         for c in changes:
             ids.setdefault(c.id, None)
-        return Event(kind, text, tuple(ids), _sources(changes), _confidence(changes))
+        ordered = tuple(sorted(changes, key=lambda c: c.sort_key()))
+        return Event(
+            kind, text, tuple(ids), _sources(changes), _confidence(changes), changes=ordered
+        )
 
     by_kind: dict[ChangeKind, list[Change]] = {}
     for c in d.changes:
@@ -135,29 +142,43 @@ def group(d: Diff) -> Iterator[Event]:
         origin = (
             f" from {join_names(unit_name(o, later=False) for o in c.from_)}" if c.from_ else ""
         )
-        lead = f", led by {person_name(unit.lead)}" if unit.lead else ""
+        lead = f", led by {person_name(unit.leads)}" if unit.leads else ""
         yield event("creation", f"{unit.name} created{where}{origin}{lead}", [c])
 
-    for c in by_kind.get(ChangeKind.UNIT_RENAMED, []):
-        yield event("rename", f"{c.before} renamed {c.after}", [c])
+    # A unit that goes on: renamed, moved, given a new lead; several at once are one event.
+    unit_changes: dict[str, list[Change]] = {}
+    for kind in (ChangeKind.UNIT_RENAMED, ChangeKind.UNIT_MOVED, ChangeKind.UNIT_LEAD_CHANGED):
+        for c in by_kind.get(kind, []):
+            unit_changes.setdefault(c.id, []).append(c)
 
-    for c in by_kind.get(ChangeKind.UNIT_MOVED, []):
-        name = unit_name(c.id, later=True)
-        yield event(
-            "move",
-            f"{name} moved from {unit_name(c.before, later=False)} to {unit_name(c.after, later=True)}",
-            [c],
-        )
-
-    for c in by_kind.get(ChangeKind.UNIT_LEAD_CHANGED, []):
-        name = unit_name(c.id, later=True)
-        if c.after is None:
-            text = f"{name} no longer has a known lead (was {person_name(c.before)})"
-        elif c.before is None:
-            text = f"{person_name(c.after)} now leads {name}"
+    for uid, changes in unit_changes.items():
+        name = unit_name(uid, later=True)
+        clauses = []
+        own: list[str] = []  # a clause with its own subject: "X joins Y as co-lead of U"
+        for c in changes:
+            if c.kind is ChangeKind.UNIT_RENAMED:
+                clauses.append(f"{c.before} renamed {c.after}")
+            elif c.kind is ChangeKind.UNIT_MOVED:
+                where = (
+                    f"from {unit_name(c.before, later=False)} to {unit_name(c.after, later=True)}"
+                )
+                clauses.append(f"moved {where}" if clauses else f"{name} moved {where}")
+            else:  # the lead comes last: a clause of an event that names the unit before
+                co = _co_lead_text(c, name, person_name, named=True)
+                if co is None:
+                    clauses.append(_lead_clause(c, name, person_name))
+                else:
+                    own.append(co)
+        if len(changes) >= 2:
+            yield event("unit", "; ".join([join_names(clauses), *own]), changes)
+            continue
+        (c,) = changes
+        if c.kind is ChangeKind.UNIT_RENAMED:
+            yield event("rename", clauses[0], [c])
+        elif c.kind is ChangeKind.UNIT_MOVED:
+            yield event("move", clauses[0], [c])
         else:
-            text = f"{person_name(c.after)} now leads {name} (was {person_name(c.before)})"
-        yield event("lead", text, [c])
+            yield event("lead", _lead_text(c, name, person_name), [c])
 
     person_changes: dict[str, list[Change]] = {}
     for kind in (
@@ -170,45 +191,34 @@ def group(d: Diff) -> Iterator[Event]:
         for c in by_kind.get(kind, []):
             person_changes.setdefault(c.id, []).append(c)
     for pid in sorted(person_changes):
-        for c in person_changes[pid]:
-            who = person_name(pid)
-            if c.kind is ChangeKind.PERSON_ADDED:
-                person = b.people[pid]
-                title = f" as {person.title}" if person.title else ""
-                # "now listed", not "joined": a dataset may start listing someone
-                # long after they arrived.
-                where = unit_name(person.unit, later=True)
-                yield event("join", f"{who} now listed in {where}{title}", [c])
-            elif c.kind is ChangeKind.PERSON_REMOVED:
-                yield event(
-                    "leave",
-                    f"{who} no longer listed (was in {unit_name(c.before, later=False)})",
-                    [c],
-                )
-            elif c.kind is ChangeKind.PERSON_MOVED:
-                yield event(
-                    "transfer",
-                    f"{who} moved from {unit_name(c.before, later=False)} to {unit_name(c.after, later=True)}",
-                    [c],
-                )
-            elif c.kind is ChangeKind.PERSON_RETITLED:
-                if c.after is None:
-                    text = f"{who} no longer has a known title (was {c.before})"
-                elif c.before is None:
-                    text = f"{who} is now {c.after}"
-                else:
-                    text = f"{who} is now {c.after} (was {c.before})"
-                yield event("title", text, [c])
-            elif c.kind is ChangeKind.PERSON_MANAGER_CHANGED:
-                if c.after is None:
-                    text = f"{who}'s manager is no longer known (was {person_name(c.before)})"
-                elif c.before is None:
-                    text = f"{who} now reports to {person_name(c.after)}"
-                else:
-                    text = (
-                        f"{who} now reports to {person_name(c.after)} (was {person_name(c.before)})"
-                    )
-                yield event("manager", text, [c])
+        changes = person_changes[pid]
+        who = person_name(pid)
+        if len(changes) >= 2:
+            # One person moved, retitled and given a new manager at once: one event.
+            told_all = join_names(_person_clause(c, unit_name, person_name) for c in changes)
+            yield event("person", f"{who} {told_all}", changes)
+            continue
+        (c,) = changes
+        if c.kind is ChangeKind.PERSON_ADDED:
+            person = b.people[pid]
+            title = f" as {person.title}" if person.title else ""
+            # "now listed", not "joined": a dataset may start listing someone
+            # long after they arrived.
+            where = unit_name(person.unit, later=True)
+            yield event("join", f"{who} now listed in {where}{title}", [c])
+        elif c.kind is ChangeKind.PERSON_REMOVED:
+            yield event(
+                "leave",
+                f"{who} no longer listed (was in {unit_name(c.before, later=False)})",
+                [c],
+            )
+        elif c.kind is ChangeKind.PERSON_MANAGER_CHANGED and c.after is None:
+            yield event(
+                "manager", f"{who}'s manager is no longer known (was {person_name(c.before)})", [c]
+            )
+        else:
+            text = f"{who} {_person_clause(c, unit_name, person_name)}"
+            yield event(_PERSON_EVENT[c.kind.value], text, [c])
 
     for kind, verb in (
         (ChangeKind.RELATION_ADDED, "now has"),
@@ -221,6 +231,96 @@ def group(d: Diff) -> Iterator[Event]:
                 f"{_end_name(a, b, source)} {verb} a `{rel_kind}` relation to {_end_name(a, b, target)}",
                 [c],
             )
+
+
+def _leads(value: Value) -> tuple[str, ...]:
+    if isinstance(value, tuple):
+        return value
+    return () if value is None else (value,)
+
+
+def _co_lead_text(
+    c: Change, unit: str, person_name: Callable[[Value], str], *, named: bool = False
+) -> str | None:
+    """What a change of co-leads says when some of them stay: who joins or
+    leaves them, who succeeds whom; None for any other change of leads.
+    ``named``: the sentence has named the unit already (a succession then
+    does not name it again)."""
+    before, after = _leads(c.before), _leads(c.after)
+    if (len(before) <= 1 and len(after) <= 1) or not after:
+        return None
+    added, dropped = c.added_leads, c.dropped_leads
+    stayed = tuple(p for p in after if p in before)
+    if stayed and added and not dropped:
+        role = "co-leads" if len(added) > 1 else "co-lead"
+        verb = "join" if len(added) > 1 else "joins"
+        return f"{person_name(added)} {verb} {person_name(stayed)} as {role} of {unit}"
+    if stayed and dropped and not added:
+        verb = "co-lead" if len(dropped) > 1 else "co-leads"
+        return f"{person_name(dropped)} no longer {verb} {unit} (with {person_name(stayed)})"
+    if stayed and len(added) == 1 and len(dropped) == 1:
+        succession = (
+            f"{person_name(added)} succeeds {person_name(dropped)} as co-lead "
+            f"(with {person_name(stayed)})"
+        )
+        return succession if named else f"{unit}: {succession}"
+    return None
+
+
+def _lead_text(c: Change, unit: str, person_name: Callable[[Value], str]) -> str:
+    """What a change of a unit's leads says: who now leads it, who joins or
+    leaves its co-leads, who succeeds whom."""
+    co = _co_lead_text(c, unit, person_name)
+    if co is not None:
+        return co
+    before, after = _leads(c.before), _leads(c.after)
+    if not after:
+        return f"{unit} no longer has a known lead (was {person_name(before)})"
+    verb = "lead" if len(after) > 1 else "leads"
+    was = f" (was {person_name(before)})" if before else ""
+    return f"{person_name(after)} now {verb} {unit}{was}"
+
+
+def _lead_clause(c: Change, unit: str, person_name: Callable[[Value], str]) -> str:
+    """A change of leads as the last clause of an event that names the unit
+    first (``Autonomy renamed Robotics and now led by ...``), when no co-lead
+    joins, leaves or succeeds another (`_co_lead_text` tells those, after a
+    semicolon)."""
+    before, after = _leads(c.before), _leads(c.after)
+    if not after:
+        return f"no longer has a known lead (was {person_name(before)})"
+    was = f" (was {person_name(before)})" if before else ""
+    return f"now led by {person_name(after)}{was}"
+
+
+_PERSON_EVENT = {
+    "person-moved": "transfer",
+    "person-retitled": "title",
+    "person-manager-changed": "manager",
+}
+
+
+def _person_clause(
+    c: Change,
+    unit_name: Callable[..., str],
+    person_name: Callable[[Value], str],
+) -> str:
+    """What happened to a person, without the subject: ``moved from A to B``."""
+    from .diff import ChangeKind
+
+    if c.kind is ChangeKind.PERSON_MOVED:
+        return f"moved from {unit_name(c.before, later=False)} to {unit_name(c.after, later=True)}"
+    if c.kind is ChangeKind.PERSON_RETITLED:
+        if c.after is None:
+            return f"no longer has a known title (was {c.before})"
+        if c.before is None:
+            return f"is now {c.after}"
+        return f"is now {c.after} (was {c.before})"
+    if c.after is None:
+        return f"no longer has a known manager (was {person_name(c.before)})"
+    if c.before is None:
+        return f"now reports to {person_name(c.after)}"
+    return f"now reports to {person_name(c.after)} (was {person_name(c.before)})"
 
 
 def _end_name(a: object, b: object, entity_id: str) -> str:

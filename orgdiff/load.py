@@ -83,8 +83,20 @@ class _SchemaError(ValueError):
     """A value of the wrong shape; the message is shown as it is."""
 
 
+def _item_errors(errors: list[tuple[int, str]], value: list[Any]) -> Exception:
+    """Problems of some items of a list, each to be placed at its ``[i]``."""
+    from cattrs.errors import IterableValidationError, IterableValidationNote
+
+    excs: list[Exception] = []
+    for i, message in errors:
+        exc = _SchemaError(message)
+        exc.__notes__ = [IterableValidationNote(f"item {i}", i, str)]
+        excs.append(exc)
+    return IterableValidationError("invalid items", excs, type(value))
+
+
 # YAML key <-> attribute name, where they differ.
-_RENAMED = {"from_": "from"}
+_RENAMED = {"from_": "from", "leads": "lead"}
 _ID_KEYED = {Unit, Person, Source, Identity}
 
 
@@ -125,6 +137,32 @@ def _converter() -> cattrs.Converter:
                 )
         return tuple(value)
 
+    def leads(value: Any, _: Any) -> tuple[str, ...]:
+        """``lead: id`` (one lead) or ``lead: [a, b]`` (co-leads, in order)."""
+        if isinstance(value, str):
+            return (text(value, None),)
+        if not isinstance(value, list):
+            raise _SchemaError(
+                f"expected a person id, or a list of ids such as `[a, b]` for co-leads, "
+                f"got {_describe(value)}"
+            )
+        if not value:
+            raise _SchemaError("an empty list; leave the key out when no lead is known")
+        errors: list[tuple[int, str]] = []
+        first: dict[str, int] = {}
+        for i, item in enumerate(value):
+            if not isinstance(item, str):
+                errors.append((i, f"expected a person id, got {_describe(item)}"))
+            elif item == "":
+                errors.append((i, "empty item; expected a person id"))
+            elif item in first:
+                errors.append((i, f"`{item}` is listed twice as a lead (first at [{first[item]}])"))
+            else:
+                first[item] = i
+        if errors:
+            raise _item_errors(errors, value)
+        return tuple(value)
+
     def date(value: Any, _: Any) -> dt.date:
         if not isinstance(value, str):
             raise _SchemaError(f"expected a date YYYY-MM-DD, got {_describe(value)}")
@@ -161,6 +199,8 @@ def _converter() -> cattrs.Converter:
         }
         if cls is Snapshot:
             overrides["identities"] = override(omit=True)
+        if cls is Unit:
+            overrides["leads"] = override(rename=_RENAMED["leads"], struct_hook=leads)
         # Built on first use: generating it looks up the hooks of the fields,
         # and the mapping-of-ids hooks below are not registered yet.
         inner: list[Callable[[Any, Any], Any]] = []
@@ -337,8 +377,8 @@ class _Fallback(Exception):
 
 
 # How the fast way reads a field: as an id or a short repeated text (shared),
-# as other text, a list of ids, a confidence or a date.
-_ID, _TEXT, _IDS, _CONFIDENCE, _DATE = range(5)
+# as other text, a list of ids, a confidence, a date, or leads (one id or a list of ids).
+_ID, _TEXT, _IDS, _CONFIDENCE, _DATE, _LEADS = range(6)
 _CONFIDENCES = {c.value: c for c in Confidence}
 
 
@@ -374,7 +414,7 @@ _SPECS = {
         {
             "name": _TEXT,
             "parent": _ID,
-            "lead": _ID,
+            "leads": _LEADS,
             "from_": _IDS,
             "confidence": _CONFIDENCE,
             "sources": _IDS,
@@ -602,6 +642,12 @@ class _Builder:
             if kind == _IDS:
                 values[index] = self._ids(ev)
                 continue
+            if kind == _LEADS and ev.__class__ is SequenceStartEvent:
+                leads = self._ids(ev)
+                if not leads or len(set(leads)) != len(leads):
+                    raise _Fallback
+                values[index] = leads
+                continue
             if ev.__class__ is not ScalarEvent or ev.anchor is not None or ev.tag is not None:
                 raise _Fallback
             value: Any = ev.value
@@ -609,6 +655,8 @@ class _Builder:
                 raise _Fallback
             if kind == _ID:
                 value = share(value, value)
+            elif kind == _LEADS:
+                value = (share(value, value),)
             elif kind == _CONFIDENCE:
                 value = _CONFIDENCES.get(value)
                 if value is None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import enum
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -68,18 +68,56 @@ class Identity:
     aliases: tuple[str, ...] = ()
 
 
-@frozen
+class _Unset(enum.Enum):
+    UNSET = enum.auto()
+
+
+@frozen(init=False)
 class Unit:
-    """A unit of the org at one date. ``from_`` is written ``from`` in YAML."""
+    """A unit of the org at one date. ``from_`` is written ``from`` in YAML.
+
+    ``leads`` are the people who lead the unit, in order (none when not known;
+    several for co-leads); YAML writes one lead as ``lead: id`` and several as
+    ``lead: [a, b]``. :attr:`lead` is the first of them.
+
+    The constructor takes ``leads`` as a tuple, any iterable of ids, one id or
+    ``None``. ``lead=`` is a shorthand that replaces ``leads`` with that one
+    person (``None``: no lead), so ``attrs.evolve(unit, lead="x")`` makes
+    ``x`` the only lead.
+    """
 
     id: str
     name: str
     parent: str | None = None
-    lead: str | None = None
+    leads: tuple[str, ...] = ()
     from_: tuple[str, ...] = ()
     confidence: Confidence = Confidence.CONFIRMED
     sources: tuple[str, ...] = ()
     note: str | None = None
+
+    def __init__(
+        self,
+        id: str,
+        name: str,
+        parent: str | None = None,
+        leads: Iterable[str] | str | None = (),
+        from_: tuple[str, ...] = (),
+        confidence: Confidence = Confidence.CONFIRMED,
+        sources: tuple[str, ...] = (),
+        note: str | None = None,
+        *,
+        lead: str | _Unset | None = _Unset.UNSET,
+    ) -> None:
+        if lead is not _Unset.UNSET:
+            leads = () if lead is None else (lead,)
+        if leads.__class__ is not tuple:
+            leads = () if leads is None else (leads,) if isinstance(leads, str) else tuple(leads)
+        self.__attrs_init__(id, name, parent, leads, from_, confidence, sources, note)
+
+    @property
+    def lead(self) -> str | None:
+        """The first of :attr:`leads`, or ``None`` when no lead is known."""
+        return self.leads[0] if self.leads else None
 
 
 @frozen

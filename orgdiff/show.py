@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .events import join_names
 from .model import Confidence, Snapshot, Timeline
 
 __all__ = ["snapshot_json", "snapshot_text"]
@@ -28,7 +29,8 @@ def snapshot_text(snap: Snapshot, tl: Timeline | None = None) -> str:
 
     def unit_line(uid: str, depth: int) -> None:
         unit = snap.units[uid]
-        lead = f" — lead: {name(unit.lead)}" if unit.lead else ""
+        leads = join_names(name(p) for p in unit.leads)
+        lead = f" — lead{'s' if len(unit.leads) > 1 else ''}: {leads}" if unit.leads else ""
         origin = f" (from {', '.join(unit.from_)})" if unit.from_ else ""
         lines.append(f"{'  ' * depth}{unit.name} [{uid}]{lead}{origin}{_mark(unit.confidence)}")
         for pid in snap.members(uid):
@@ -66,7 +68,8 @@ def snapshot_json(snap: Snapshot, tl: Timeline | None = None) -> dict[str, Any]:
             uid: {
                 "name": u.name,
                 "parent": u.parent,
-                "lead": u.lead,
+                "lead": u.lead,  # the first of the leads
+                "leads": list(u.leads),
                 "from": list(u.from_),
                 "confidence": u.confidence.value,
                 "sources": list(u.sources),

@@ -34,6 +34,8 @@ Options (all optional):
     bundled Meta AI dataset.
 ``:focus: UNIT`` and ``:depth: N``
     draw one unit's subtree, N levels deep.
+``:all:``
+    draw everything: by default a big org is folded to about 150 boxes.
 ``:people: shown | folded | hidden``
     people inside their units (the default); units only, with the chart
     with people folded under a toggle; or units only. ``:units-only:`` is
@@ -193,7 +195,12 @@ class _Chart:
         graph = render(self.obj, title="", **self.options)
         # Graphviz prefixes the SVG's element ids with the graph's id: unique in the page.
         graph.attr("graph", id=prefix)
-        self.svg = _clean(_svg_cached(graph.source, cache_dir), self.alt)
+        svg = _clean(_svg_cached(graph.source, cache_dir), self.alt)
+        # The chart's own ids (unit-ID, person-ID...) repeat from chart to chart: in a
+        # page they are PREFIX-unit-ID, PREFIX-person-ID...
+        self.svg = re.sub(
+            r' id="(?!' + re.escape(prefix) + r')([^"]*)"', rf' id="{prefix}-\1"', svg
+        )
 
 
 def _draw_all(charts: Sequence[_Chart], env: BuildEnvironment) -> None:
@@ -383,6 +390,7 @@ class _OrgDirective(SphinxDirective):
         "depth": directives.nonnegative_int,
         "people": _people,
         "units-only": directives.flag,
+        "all": directives.flag,
         "caption": directives.unchanged,
         "name": directives.unchanged,
         "class": directives.class_option,
@@ -417,7 +425,11 @@ class _OrgDirective(SphinxDirective):
 
     def charts(self, obj: Snapshot | Diff, alt: str) -> list[_Chart]:
         """The main chart, and the chart with people if it is to be folded."""
-        options = {"focus": self.options.get("focus"), "depth": self.options.get("depth")}
+        options = {
+            "focus": self.options.get("focus"),
+            "depth": self.options.get("depth"),
+            "all": "all" in self.options,
+        }
         main = _Chart(obj, alt, units_only=self.people != "shown", **options)
         if self.people != "folded":
             return [main]
@@ -572,6 +584,11 @@ _CSS = """\
 .orgdiff-chart { margin: 1.5em 0; }
 .orgdiff-svg { overflow-x: auto; }
 .orgdiff-svg svg { display: block; max-width: 100%; height: auto; margin: 0 auto; }
+/* a box's hover title is an <a> without a link: not underlined like one */
+.orgdiff-svg svg a { text-decoration: none; }
+/* charts keep their white page in a dark theme: a card, not a hole */
+body[data-theme="dark"] .orgdiff-svg svg { border-radius: 6px; }
+@media (prefers-color-scheme: dark) { body:not([data-theme="light"]) .orgdiff-svg svg { border-radius: 6px; } }
 .orgdiff-full { text-align: right; font-size: 0.8em; margin: 0.25em 0 0; }
 .orgdiff-people > summary { cursor: pointer; margin: 0.5em 0; font-size: 0.9em; }
 section.orgdiff-snapshot > h2 { font-size: 1.6em; }

@@ -256,23 +256,34 @@ def managers_in_branch(snap: Snapshot) -> Iterator[Found]:
 
 
 def leads_in_branch(snap: Snapshot) -> Iterator[Found]:
+    """Each lead of a unit (co-leads too) is a person of the snapshot, listed
+    once, whose unit is that unit or above it."""
     day = snap.date.isoformat()
     for uid, unit in snap.units.items():
-        if unit.lead is None:
+        leads = unit.leads
+        if not leads:
             continue
-        lead = snap.people.get(unit.lead)
-        if lead is None:
-            yield Found(
-                ("units", uid, "lead"),
-                f"unit `{uid}` is led by `{unit.lead}`, but `{unit.lead}` is not in the snapshot of {day}"
-                + did_you_mean(unit.lead, snap.people),
-            )
-        elif lead.unit in snap.units and not _in_branch(snap, uid, lead.unit):
-            yield Found(
-                ("units", uid, "lead"),
-                f"unit `{uid}` is led by `{lead.id}`, whose unit `{lead.unit}` is neither "
-                f"`{uid}` nor above it",
-            )
+        several = len(leads) > 1
+        seen: dict[str, int] = {}
+        for i, pid in enumerate(leads):
+            path: PathKey = ("units", uid, "lead", i) if several else ("units", uid, "lead")
+            if pid in seen:
+                yield Found(path, f"`{pid}` is listed twice as a lead (first at [{seen[pid]}])")
+                continue
+            seen[pid] = i
+            lead = snap.people.get(pid)
+            if lead is None:
+                yield Found(
+                    path,
+                    f"unit `{uid}` is led by `{pid}`, but `{pid}` is not in the snapshot of {day}"
+                    + did_you_mean(pid, snap.people),
+                )
+            elif lead.unit in snap.units and not _in_branch(snap, uid, lead.unit):
+                yield Found(
+                    path,
+                    f"unit `{uid}` is led by `{lead.id}`, whose unit `{lead.unit}` is neither "
+                    f"`{uid}` nor above it",
+                )
 
 
 def relations_connect(snap: Snapshot) -> Iterator[Found]:

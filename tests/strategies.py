@@ -4,7 +4,8 @@ Every choice that an invariant constrains is drawn from what already satisfies
 it: a unit's parent from the units made before it (so the tree has one root and
 no cycle), a person's manager from the people made before them whose unit is
 the person's unit or above it (so reporting lines form no cycle and stay in
-the branch), a unit's lead from the people of its branch. Nothing is generated
+the branch), a unit's leads (none, one, or two or three co-leads) from the
+people of its branch. Nothing is generated
 and then thrown away, so shrinking stays fast and every example counts.
 """
 
@@ -143,6 +144,15 @@ def _maybe_pick(draw: st.DrawFn, items: Sequence[T]) -> T | None:
     return _pick(draw, items)
 
 
+def _leads(draw: st.DrawFn, candidates: Sequence[str]) -> tuple[str, ...]:
+    """A unit's leads from ``candidates``: none or one mostly, sometimes two or three
+    co-leads, in the order drawn."""
+    if len(candidates) >= 2 and draw(st.integers(0, 3)) == 0:
+        return _some(draw, candidates, max_size=3) or (candidates[0], candidates[1])
+    lead = _maybe_pick(draw, candidates)
+    return () if lead is None else (lead,)
+
+
 def _some(draw: st.DrawFn, items: Sequence[T], *, max_size: int = 2) -> tuple[T, ...]:
     """Up to ``max_size`` distinct ``items``, in the order drawn."""
     if not items:
@@ -227,7 +237,7 @@ def snapshots(
             note=draw(_OPTIONAL_TEXT),
         )
 
-    # Leads: anyone whose unit is the unit itself or above it.
+    # Leads: anyone whose unit is the unit itself or above it; sometimes co-leads.
     units: dict[str, Unit] = {}
     for uid in draw(st.permutations(unit_ids)):
         branch = set(_branch(parents, uid))
@@ -235,7 +245,7 @@ def snapshots(
             id=uid,
             name=draw(_TEXT),
             parent=parents[uid],
-            lead=_maybe_pick(draw, [p.id for p in people.values() if p.unit in branch]),
+            leads=_leads(draw, [p.id for p in people.values() if p.unit in branch]),
             from_=_some(draw, old_units),
             confidence=draw(_CONFIDENCES),
             sources=_some(draw, sources),

@@ -78,9 +78,35 @@ def test_a_unit_folded_into_a_kept_unit_is_a_merge(tl: Timeline) -> None:
     d = tl.diff("2024-06", "2025-02")
     texts = [e.text for e in d.events]
     assert "Platform merged into Robotics" in texts
-    assert "Autonomy renamed Robotics" in texts
-    assert "Dara Novak now leads Robotics (was Ben Okafor)" in texts
+    assert "Autonomy renamed Robotics and now led by Dara Novak (was Ben Okafor)" in texts
     assert "Chen Li now reports to Dara Novak (was Ben Okafor)" in texts
+
+
+def test_several_changes_of_one_entity_are_one_event(tl: Timeline) -> None:
+    """A person moved, retitled and given a new manager is one event that tells all
+    three; a unit renamed and moved likewise; a lone change stays its own event."""
+    d = tl.diff("2023", "2024")
+    by_text = {e.text: (e.kind, [(c.kind.value, c.id) for c in e.changes]) for e in d.events}
+    assert (
+        "person",
+        [
+            ("person-moved", "dara-novak"),
+            ("person-retitled", "dara-novak"),
+            ("person-manager-changed", "dara-novak"),
+        ],
+    ) == by_text[
+        "Dara Novak moved from Engineering to Platform, is now Head of Platform "
+        "(was Senior Engineer) and now reports to Ada Park (was Ben Okafor)"
+    ]
+    assert ("unit", [("unit-renamed", "research"), ("unit-moved", "research")]) == by_text[
+        "Research Lab renamed Applied Research and moved from Engineering to Autonomy"
+    ]
+    assert ("title", [("person-retitled", "chen-li")]) == by_text[
+        "Chen Li is now Director of Applied Research (was Director of Research)"
+    ]
+    # Every change is told by exactly one event.
+    told = sorted((c for e in d.events for c in e.changes), key=lambda c: c.sort_key())
+    assert list(d.changes) == told
 
 
 def test_lineage_is_composed_through_split_then_merge(tl: Timeline) -> None:

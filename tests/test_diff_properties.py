@@ -143,11 +143,12 @@ class _Reorg:
             ):
                 self.people[pid] = attrs.evolve(person, reports_to=None)
         for uid, unit in list(self.units.items()):
-            lead = self.people.get(unit.lead or "")
-            if unit.lead is not None and (
-                lead is None or lead.unit not in _branch(self.units, uid)
-            ):
-                self.units[uid] = attrs.evolve(unit, lead=None)
+            branch = _branch(self.units, uid)
+            leads = tuple(
+                p for p in unit.leads if p in self.people and self.people[p].unit in branch
+            )
+            if leads != unit.leads:
+                self.units[uid] = attrs.evolve(unit, leads=leads)
         ends = {*self.units, *self.people}
         self.relations = [r for r in self.relations if r.from_ in ends and r.to in ends]
 
@@ -173,9 +174,14 @@ def _reparent(draw: st.DrawFn, r: _Reorg) -> None:
 
 
 def _new_lead(draw: st.DrawFn, r: _Reorg) -> None:
+    """A unit gets new leads: none, one, or co-leads (a co-lead joins or leaves,
+    another succeeds one, or the order changes)."""
     uid = draw(st.sampled_from(sorted(r.units)))
-    lead = draw(st.none() | st.sampled_from(r.in_branch(uid))) if r.in_branch(uid) else None
-    r.units[uid] = attrs.evolve(r.units[uid], lead=lead)
+    candidates = r.in_branch(uid)
+    leads = (
+        draw(st.lists(st.sampled_from(candidates), unique=True, max_size=3)) if candidates else []
+    )
+    r.units[uid] = attrs.evolve(r.units[uid], leads=leads)
 
 
 def _new_manager(draw: st.DrawFn, r: _Reorg) -> None:

@@ -200,7 +200,7 @@ def test_diff_chart_command(tmp_path: Path, no_dot: None) -> None:
     assert (0, "") == (code, err)
     svg = (tmp_path / out.strip()).read_text(encoding="utf-8")
     assert "formerly Research Lab" in svg
-    assert "Legend" in svg
+    assert "Dashed: reported or rumoured, not confirmed." in svg  # the legend
 
 
 def test_a_spline_routing_failure_is_retried_with_straight_edges(

@@ -47,6 +47,8 @@ SNAPSHOT = Path("snapshots") / "2020-01-01.yaml"
 DATASET = Path("dataset.yaml")
 BASE_SNAPSHOT = (BASE / SNAPSHOT).read_bytes()
 BASE_DATASET = (BASE / DATASET).read_bytes()
+# The base with co-leads for Engineering, the list form of `lead`.
+CO_LED_SNAPSHOT = BASE_SNAPSHOT.replace(b"    lead: bo-chen\n", b"    lead: [bo-chen, di-ito]\n")
 
 _SCALE = int(os.environ.get("ORGDIFF_FUZZ_EXAMPLES", "0"))
 
@@ -179,6 +181,10 @@ HAZARDS = [
     "x" * 2000,
     "id: x\n",
     "from: [",
+    "lead: [",
+    "lead: []\n",
+    "lead: [bo-chen, bo-chen]\n",
+    "lead:\n  - - x\n",
     "unit: ",
     "reports_to: ",
     "confidence: rumoured\n",
@@ -295,6 +301,22 @@ def test_both_ways_build_the_same_generated_dataset_file(tl: Timeline) -> None:
 def test_both_ways_agree_on_mutated_snapshots(raw: bytes) -> None:
     """On a mangled snapshot the fast way gives up or builds what the careful way builds."""
     agree(raw)
+
+
+@budget(300)
+@given(mutated(CO_LED_SNAPSHOT))
+def test_both_ways_agree_on_mutated_co_leads(raw: bytes) -> None:
+    """On a mangled snapshot with co-leads (`lead: [a, b]`) the fast way gives up or
+    builds what the careful way builds."""
+    agree(raw)
+
+
+def test_the_co_led_base_reads_the_fast_way() -> None:
+    """The seed of the property above is valid and read the fast way, so its
+    mutations exercise the fast way's reading of a list of leads."""
+    snap = agree(CO_LED_SNAPSHOT)
+    assert isinstance(snap, orgdiff.Snapshot)
+    assert ("bo-chen", "di-ito") == snap.units["eng"].leads
 
 
 @budget(400)

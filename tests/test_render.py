@@ -6,10 +6,12 @@ import datetime as dt
 import html
 import re
 import shutil
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import attrs
 import pytest
+from chartsvg import Chart, parse
 
 import orgdiff
 from orgdiff import Confidence, Identity, Person, Relation, Snapshot, Unit
@@ -37,54 +39,132 @@ def svg_text(svg: str) -> str:
     return "\n".join(html.unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg))
 
 
+def chart(obj: Snapshot | orgdiff.Diff, **options: object) -> Chart:
+    """The chart's SVG, parsed: boxes by SVG id, with their classes, text and style."""
+    return parse(render_dot(render(obj, **options).source, "svg").decode("utf-8"))  # type: ignore[arg-type]
+
+
 def test_snapshot_chart_structure() -> None:
-    """Units are nested clusters labelled with name and lead; people sit inside; title has the date."""
-    g = render(TL.at("2024-06"))
-    src = g.source
-    assert src.count("subgraph cluster_") == 4
-    assert 'label="Applied Research\\nlead: Chen Li"' in src
-    assert 'label="Éli Moreau\\nResearch Scientist"' in src
-    assert (
-        'label="2024-06-03: Engineering split into Platform and Autonomy; Research Lab renamed Applied Research"'
-        in src
-    )
+    """Each unit is a box (class unit) headed by its lead; each person a box (class
+    person) with name and title inside their unit's box; the title has the date."""
+    c = chart(TL.at("2024-06"))
+    units = {b.id: b for b in c.by_class("unit")}
+    assert ["unit-acme", "unit-autonomy", "unit-platform", "unit-research"] == sorted(units)
+    assert {"cluster"} == {b.kind for b in units.values()}
+    assert ["Applied Research"] == units["unit-research"].lines
+    people = {b.id: b.lines for b in c.by_class("person")}
+    assert {
+        "person-ada-park": ["Ada Park", "Chief Executive"],
+        "person-ben-okafor": ["Ben Okafor", "VP Autonomy"],
+        "person-chen-li": ["Chen Li", "Director of Applied", "Research"],
+        "person-dara-novak": ["Dara Novak", "Head of Platform"],
+        "person-eli-moreau": ["Éli Moreau", "Research Scientist"],
+        "person-femi-adeyemi": ["Femi Adeyemi", "Platform Engineer", "[reported]"],
+    } == people
+    # Each person inside their unit's box, each lead the topmost box of the unit it leads.
+    snap = TL.at("2024-06")
+    for uid, unit in snap.units.items():
+        box = units[f"unit-{uid}"].rect
+        inside = [f"person-{p}" for p, person in snap.people.items() if person.unit == uid]
+        assert all(box.contains(c.boxes[p].rect) for p in inside), uid
+        lead = c.boxes[f"person-{unit.lead}"].rect
+        assert box.contains(lead)
+        assert [] == [p for p in inside if c.boxes[p].rect.top < lead.top]
+    title = "2024-06-03: Engineering split into Platform and Autonomy; Research Lab renamed Applied Research"
+    assert title == " ".join(t.content for t in c.texts[-2:])
 
 
 def test_uncertain_facts_are_dashed() -> None:
-    """A reported person is dashed; a relation is dashed, labelled and does not constrain layout."""
-    src = render(TL.at("2024-06")).source
-    assert re.search(
-        r'label="Femi Adeyemi\\nPlatform Engineer\\n\[reported\]"[^\]]*style="rounded,dashed"', src
-    )
-    rel = [line for line in src.splitlines() if "dotted-line" in line]
-    assert len(rel) == 1
-    assert "style=dashed" in rel[0]
+    """A reported person is dashed and of class uncertain; a confirmed one is solid;
+    a relation is dashed, labelled, of class relation, and does not constrain layout."""
+    c = chart(TL.at("2024-06"))
+    femi = c.boxes["person-femi-adeyemi"]
+    dara = c.boxes["person-dara-novak"]
+    assert (True, frozenset({"person", "uncertain"})) == (femi.dashed, femi.classes)
+    assert (False, frozenset({"person"})) == (dara.dashed, dara.classes)
+    relations = [(cls, dashed) for cls, _, dashed in c.edges if "relation" in cls]
+    assert [(frozenset({"relation", "uncertain"}), True)] == relations
+    assert "dotted-line [rumoured]" in [t.content for t in c.texts]
+    rel = [line for line in render(TL.at("2024-06")).source.splitlines() if "dotted-line" in line]
+    assert 1 == len(rel)
     assert "constraint=false" in rel[0]
 
 
 def test_options_focus_depth_units_only() -> None:
-    """focus draws a subtree, depth cuts levels, units_only drops people."""
+    """focus draws a subtree, depth cuts levels (a folded unit is a summary), units_only
+    drops people and draws units as boxes of their own."""
     snap = TL.at("2024-06")
-    assert render(snap, focus="autonomy").source.count("subgraph cluster_") == 2
-    assert render(snap, depth=0).source.count("subgraph cluster_") == 1
-    assert render(snap, depth=1).source.count("subgraph cluster_") == 3
-    assert "Éli Moreau" not in render(snap, units_only=True).source
+
+    def opened(**options: object) -> list[str]:
+        return sorted(b.id for b in chart(snap, **options).by_class("unit") if b.kind == "cluster")
+
+    def summaries(**options: object) -> list[str]:
+        return sorted(b.id for b in chart(snap, **options).by_class("summary"))
+
+    assert ["unit-autonomy", "unit-research"] == opened(focus="autonomy")
+    assert ["unit-acme"] == opened(depth=0)
+    assert ["unit-autonomy", "unit-platform"] == summaries(depth=0)
+    assert ["unit-acme", "unit-autonomy", "unit-platform"] == opened(depth=1)
+    assert ["unit-research"] == summaries(depth=1)
+    only = chart(snap, units_only=True)
+    assert [] == only.by_class("person")
+    assert ["node"] * 4 == [b.kind for b in only.by_class("unit")]
+    assert ["Applied Research", "lead: Chen Li"] == only.boxes["unit-research"].lines
     with pytest.raises(orgdiff.UnknownIdError, match="did you mean `research`"):
         render(snap, focus="reserch")
+    with pytest.raises(orgdiff.UnknownIdError, match="did you mean `research`"):
+        render(TL.diff("2023", "2024"), focus="reserch")
 
 
 def test_diff_chart_colours_and_legend() -> None:
-    """A diff chart: added green, removed red, changed amber, renamed says 'formerly', with a legend."""
-    src = render(TL.diff("2023", "2024")).source
-    assert "cluster_legend" in src
+    """A diff chart: each added, removed or changed unit and person has its class and
+    colour; a renamed unit says what it was; the lineage of the split is drawn; the
+    legend sits below the chart."""
+    d = TL.diff("2023", "2024")
+    c = chart(d)
+    expected = {
+        "unit-engineering": ("removed", COLOURS["removed"]),
+        "unit-platform": ("added", COLOURS["added"]),
+        "unit-autonomy": ("added", COLOURS["added"]),
+        "unit-research": ("changed", COLOURS["changed"]),
+        "person-femi-adeyemi": ("added", COLOURS["added"]),
+        "person-ben-okafor": ("changed", COLOURS["changed"]),
+        "person-ada-park": (None, COLOURS["person"]),
+    }
+    for box_id, (state, colour) in expected.items():
+        box = c.boxes[box_id]
+        states = box.classes & {"added", "removed", "changed"}
+        assert ({state} if state else set(), colour) == (states, box.stroke), box_id
+    assert [
+        "Applied Research",
+        "formerly Research Lab",
+        "moved from Engineering",
+    ] == c.boxes["unit-research"].lines
+    lineage = sorted((cls, colour) for cls, colour, _ in c.edges if "lineage" in cls)
+    assert [(frozenset({"lineage"}), COLOURS["lineage"])] * 2 == lineage
+    assert ["split into", "split into"] == [t.content for t in c.texts if t.content == "split into"]
+    legend = next(t for t in c.texts if t.content.startswith("Green: added;"))
+    assert all(legend.rect.top > b.rect.bottom for b in c.drawn)
+    assert "Dashed: reported or rumoured, not confirmed." in [t.content for t in c.texts]
+
+
+def test_tooltips_give_the_facts() -> None:
+    """A hover title on each person and unit: title, unit, manager, confidence, sources."""
+    svg = render_dot(render(TL.at("2024-06")).source, "svg").decode("utf-8")
+    link = "{http://www.w3.org/1999/xlink}title"
+    tips = {
+        g.get("id"): a.get(link)
+        for g in ET.fromstring(svg).iter("{http://www.w3.org/2000/svg}g")
+        for a in g.iter("{http://www.w3.org/2000/svg}a")
+        if g.get("id", "").startswith(("person-", "unit-"))
+    }
     assert (
-        re.search(r'label="Engineering\\nlead: Ben Okafor\\n\(removed\)"[^\n]*', src)
-        or "Engineering" in src
-    )
-    assert f'color="{COLOURS["removed"]}"' in src
-    assert f'color="{COLOURS["added"]}"' in src
-    assert "formerly Research Lab" in src
-    assert f'color="{COLOURS["changed"]}"' in src
+        "Femi Adeyemi\nPlatform Engineer\nunit: Platform\nmanager: Dara Novak\n"
+        "confidence: reported\nsources: trade-press"
+    ) == tips["person-femi-adeyemi"]
+    assert ("Applied Research\npart of: Autonomy\nlead: Chen Li\nconfidence: confirmed") == tips[
+        "unit-research"
+    ]
 
 
 HOSTILE = [
@@ -117,9 +197,23 @@ def test_hostile_names_are_text(name: str, shown: str) -> None:
 def test_node_ids_are_internal() -> None:
     """Ids from the data never appear as DOT node names."""
     src = render(TL.at("2024-06")).source
-    for uid in ("acme", "platform", "research"):
+    for uid in ("acme", "platform", "research", "ada-park"):
         assert not re.search(rf"^\s*{uid}\b", src, re.M)
-    assert "ada-park" not in src
+        assert not re.search(rf"-> {uid}\b", src)
+    # They appear only as the SVG ids of their boxes.
+    assert ['id="person-ada-park"'] == re.findall(r'id="[a-z-]*ada-park"', src)
+
+
+def test_svg_ids_of_any_id_are_plain() -> None:
+    """An id from the data becomes an SVG id of letters, digits, ``-`` and ``.`` only,
+    different ids giving different SVG ids."""
+    from orgdiff.render import svg_id
+
+    ids = ["fair", "a b", 'q"x', "a_b", "a_5f_b", "楊", "x\\N", "<b>"]
+    made = [svg_id("unit", i) for i in ids]
+    assert len(set(made)) == len(made)
+    assert all(re.fullmatch(r"[A-Za-z0-9._-]+", m) for m in made)
+    assert "unit-fair" == made[0]
 
 
 def test_render_rejects_other_types() -> None:
@@ -154,3 +248,10 @@ def test_a_removed_root_still_gives_one_tree() -> None:
     svg = render_dot(render(orgdiff.diff(a, b)).source, "svg").decode()
     assert "NewCo" in svg_text(svg)
     assert "Acme Robotics" in svg_text(svg)
+
+
+def test_a_budget_below_four_boxes_is_refused() -> None:
+    """The smallest folded chart is a unit, its lead, one summary of people and one of
+    units: a smaller budget is an error, not a chart that breaks it."""
+    with pytest.raises(ValueError, match="at least 4 boxes, not 3"):
+        render(TL.at("2024-06"), budget=3)

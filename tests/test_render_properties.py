@@ -29,7 +29,7 @@ from strategies import registries, snapshots
 import orgdiff
 from orgdiff import Diff, Identity, Person, Relation, Snapshot, Unit
 from orgdiff.engine import engine_name, render_dot
-from orgdiff.render import _clean, render
+from orgdiff.render import _clean, leads, render, wrap
 
 DOT = shutil.which("dot")
 #: Examples per property: SVG costs ~20 ms with dot, ~0.9 s with WebAssembly.
@@ -84,16 +84,16 @@ def person_name(snap: Snapshot, pid: str) -> str:
 
 
 def snapshot_lines(snap: Snapshot) -> Iterator[str]:
-    """The text a full chart of ``snap`` must show: title, unit names, leads, people, titles."""
-    yield f"{snap.date.isoformat()}: {snap.event}"
+    """The text a full chart of ``snap`` must show: the title, unit names, people's
+    names and titles; long ones wrapped (names of people never), each line whole.
+    (A lead is a person: their name is drawn in their box.)"""
+    yield from wrap(f"{snap.date.isoformat()}: {snap.event}", 80)
     for unit in snap.units.values():
-        yield unit.name
-        if unit.lead is not None:
-            yield f"lead: {person_name(snap, unit.lead)}"
+        yield from wrap(unit.name)
     for person in snap.people.values():
         yield person_name(snap, person.id)
         if person.title is not None:
-            yield person.title
+            yield from wrap(person.title)
 
 
 @st.composite
@@ -121,7 +121,11 @@ def side_by_side(snaps: Sequence[Snapshot]) -> Snapshot:
         for unit in snap.units.values():
             uid = f"s{i}-{unit.id}"
             units[uid] = attrs.evolve(
-                unit, id=uid, parent=p(i, unit.parent) or "all", lead=p(i, unit.lead), from_=()
+                unit,
+                id=uid,
+                parent=p(i, unit.parent) or "all",
+                leads=[f"s{i}-{q}" for q in unit.leads],
+                from_=(),
             )
         for person in snap.people.values():
             pid = f"s{i}-{person.id}"
@@ -194,19 +198,17 @@ def diffs(draw: st.DrawFn) -> Diff:
 
 def diff_lines(d: Diff) -> Iterator[str]:
     """The text a diff chart must show: both dates' units (a renamed one with its old
-    name), leads, people and titles, each at its later state where it has one."""
+    name), people and titles, each at its later state where it has one."""
     a, b = d.before, d.after
-    yield f"{a.date.isoformat()} → {b.date.isoformat()}: {b.event}"
+    yield from wrap(f"{a.date.isoformat()} → {b.date.isoformat()}: {b.event}", 80)
     for uid, unit in {**a.units, **b.units}.items():
-        yield unit.name
+        yield from wrap(unit.name)
         if uid in a.units and uid in b.units and a.units[uid].name != unit.name:
-            yield f"formerly {a.units[uid].name}"
-        if unit.lead is not None:
-            yield f"lead: {person_name(b, unit.lead)}"
+            yield from wrap(f"formerly {a.units[uid].name}")
     for pid, person in {**a.people, **b.people}.items():
         yield person_name(b, pid)
         if person.title is not None:
-            yield person.title
+            yield from wrap(person.title)
 
 
 @settings(max_examples=EXAMPLES)
@@ -244,29 +246,43 @@ def test_svg_of_any_valid_name_is_well_formed_xml() -> None:
 
 
 def nesting(source: str) -> tuple[list[int], list[int]]:
-    """Depth of each cluster and of each person node in DOT ``source``, by braces."""
+    """Depth of each unit's cluster and of each person node in DOT ``source``, by
+    braces, counting units' clusters only (not a footer's or a stack's)."""
     clusters: list[int] = []
     people: list[int] = []
-    depth = 0
+    opened: list[bool] = []  # for each open brace: is it a unit's cluster?
     for line in source.splitlines():
         text = line.strip()
-        if text.startswith("subgraph cluster_"):
+        depth = sum(opened)
+        if text.startswith("subgraph cluster_u"):
             clusters.append(depth)
-            depth += 1
-        elif text == "}":
-            depth -= 1
+            opened.append(True)
+        elif text.startswith("subgraph ") or text == "{":
+            opened.append(False)
+        elif text == "}" and opened:
+            opened.pop()
         elif re.match(r"p\d+ \[", text):
             people.append(depth)
     return clusters, people
+
+
+def home(snap: Snapshot, pid: str) -> str:
+    """The unit whose box holds a person: the highest unit they lead at or below their
+    own unit (the unit's head), else their own unit."""
+    unit = snap.people[pid].unit
+    below = [unit, *snap.descendants(unit)]
+    by_depth = sorted(below, key=lambda u: len(snap.ancestors(u)))
+    return next((u for u in by_depth if pid in leads(snap.units[u])), unit)
 
 
 @settings(max_examples=100)
 @given(snapshots(max_units=12, max_people=20))
 def test_clusters_nest_as_the_units_do(snap: Snapshot) -> None:
     """Protects the chart's nesting: each unit is a cluster inside its parent's,
-    and each person a node inside their unit's cluster, however deep the tree."""
-    source = render(snap).source
+    and each person a node inside their unit's cluster (or, for a lead, the
+    cluster of the unit they head), however deep the tree."""
+    source = render(snap, all=True).source
     clusters, people = nesting(source)
     unit_depth = {uid: len(snap.ancestors(uid)) for uid in snap.units}
     assert sorted(unit_depth.values()) == sorted(clusters)
-    assert sorted(unit_depth[p.unit] + 1 for p in snap.people.values()) == sorted(people)
+    assert sorted(unit_depth[home(snap, p)] + 1 for p in snap.people) == sorted(people)

@@ -90,11 +90,13 @@ def unlink_managers(snap: Snapshot) -> Snapshot:
 def clear_leads(snap: Snapshot) -> Snapshot:
     """Clear every lead who is gone or no longer sits in their unit's branch."""
     units = {
-        uid: (
-            attrs.evolve(u, lead=None)
-            if u.lead is not None
-            and (u.lead not in snap.people or not in_branch(snap.units, snap.people, u.lead, uid))
-            else u
+        uid: attrs.evolve(
+            u,
+            leads=[
+                q
+                for q in u.leads
+                if q in snap.people and in_branch(snap.units, snap.people, q, uid)
+            ],
         )
         for uid, u in snap.units.items()
     }
@@ -167,7 +169,8 @@ class OrgMachine(RuleBasedStateMachine):
             if q != pid
         }
         units = {
-            uid: attrs.evolve(u, lead=None) if u.lead == pid else u for uid, u in snap.units.items()
+            uid: attrs.evolve(u, leads=[q for q in u.leads if q != pid]) if pid in u.leads else u
+            for uid, u in snap.units.items()
         }
         self.commit(
             attrs.evolve(
@@ -259,8 +262,12 @@ class OrgMachine(RuleBasedStateMachine):
         }
         after = clear_leads(reattach(attrs.evolve(snap, units=units, people=people)))
         leads = sorted(q for q in after.people if in_branch(after.units, after.people, q, new))
-        lead = data.draw(st.none() | st.sampled_from(leads), label="lead") if leads else None
-        units = {**after.units, new: attrs.evolve(after.units[new], lead=lead)}
+        chosen = (
+            data.draw(st.lists(st.sampled_from(leads), unique=True, max_size=3), label="leads")
+            if leads
+            else []
+        )
+        units = {**after.units, new: attrs.evolve(after.units[new], leads=chosen)}
         self.commit(attrs.evolve(after, units=units))
         assert sorted(movers) == sorted(self.snap.members(new))
 
@@ -305,7 +312,7 @@ class OrgMachine(RuleBasedStateMachine):
             assert p.unit in snap.units
             assert p.reports_to is None or p.reports_to in snap.people
         for u in snap.units.values():
-            assert u.lead is None or u.lead in snap.people
+            assert all(q in snap.people for q in u.leads)
             assert u.parent is None or u.parent in snap.units
 
     @invariant()
@@ -339,11 +346,12 @@ class OrgMachine(RuleBasedStateMachine):
 
     @invariant()
     def leads_in_branch(self) -> None:
-        """A unit's lead sits in that unit or above it."""
+        """Each of a unit's leads sits in that unit or above it, and is listed once."""
         snap = self.snap
         for uid, u in snap.units.items():
-            if u.lead is not None:
-                assert in_branch(snap.units, snap.people, u.lead, uid)
+            assert len(set(u.leads)) == len(u.leads)
+            for q in u.leads:
+                assert in_branch(snap.units, snap.people, q, uid)
 
     @invariant()
     def validates(self) -> None:
