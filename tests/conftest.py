@@ -2,7 +2,8 @@
 
 ``HYPOTHESIS_PROFILE`` picks one: ``default`` keeps a local run quick;
 ``ci`` tries more examples, in an order fixed by the test's name
-(``derandomize``), so a failure on CI reproduces on every run.
+(``derandomize``), so a failure on CI reproduces on every run; ``mutation``
+is the mutation run's (tests/MUTATION.md).
 """
 
 from __future__ import annotations
@@ -25,6 +26,16 @@ settings.register_profile(
     database=None,
     print_blob=True,
     suppress_health_check=[HealthCheck.too_slow],
+)
+# tests/MUTATION.md: few examples in a fixed order, so a mutant's verdict does not
+# depend on luck and each of the thousands of runs stays short.
+settings.register_profile(
+    "mutation",
+    max_examples=10,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=list(HealthCheck),
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
