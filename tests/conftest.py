@@ -13,7 +13,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 
 BASE = Path(__file__).parent / "data" / "invalid" / "base"
 
@@ -36,6 +36,7 @@ settings.register_profile(
     derandomize=True,
     database=None,
     suppress_health_check=list(HealthCheck),
+    phases=[Phase.explicit, Phase.generate],  # a mutant needs a failure, not the smallest one
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
