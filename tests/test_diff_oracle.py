@@ -18,7 +18,7 @@ from hypothesis import event, given, target
 from strategies import reorganised_pairs
 
 from orgdiff import Confidence, Person, Relation, Snapshot, Timeline, Unit
-from orgdiff.diff import Change, ChangeKind, apply, diff
+from orgdiff.diff import Change, ChangeKind, apply, diff, lineage
 
 K = ChangeKind
 Row = tuple[
@@ -408,3 +408,62 @@ def test_history_tells_appeared_changed_and_removed() -> None:
     assert [("appeared", True, False), ("changed", False, False), ("removed", False, True)] == [
         (e.kind, e.appeared, e.removed) for e in entries
     ]
+
+
+def test_apply_keeps_the_later_order_then_anything_else() -> None:
+    """apply() lists units and people in the later snapshot's order; what the diff does
+    not know of (a unit only the given snapshot has) is kept, after them."""
+    b = attrs.evolve(
+        A,
+        date=DAY_B,
+        units={
+            "lab": A.units["lab"],
+            "new": Unit(id="new", name="New", parent="hq"),
+            "hq": A.units["hq"],
+        },
+        people={"ben": A.people["ben"], "ada": A.people["ada"]},
+    )
+    d = diff(A, b)
+    rebuilt = apply(A, d)
+    assert (["lab", "new", "hq"], ["ben", "ada"]) == (list(rebuilt.units), list(rebuilt.people))
+    extra = attrs.evolve(A, units={"own": Unit(id="own", name="Own", parent="hq"), **A.units})
+    assert ["lab", "new", "hq", "own"] == list(apply(extra, d).units)
+
+
+def test_lineage_starts_from_the_first_snapshot_of_the_path() -> None:
+    """lineage(path) maps the units of path[0], through every step."""
+    m = attrs.evolve(
+        A,
+        date=DAY_B,
+        units={
+            "hq": A.units["hq"],
+            "lab2": Unit(id="lab2", name="Lab", parent="hq", from_=("lab",)),
+        },
+        people={},
+    )
+    c = attrs.evolve(m, date=dt.date(2026, 1, 1))
+    assert {"hq": ("hq",), "lab": ("lab2",)} == lineage([A, m, c])
+    assert {"hq": ("hq",), "lab2": ("lab2",)} == lineage([m, c])
+
+
+def test_a_unit_that_comes_back_is_no_successor() -> None:
+    """Across a path, a unit split off and then gone passes nothing on, even if a unit of
+    the same id comes back later without a `from`."""
+    m = attrs.evolve(
+        A,
+        date=DAY_B,
+        units={
+            "hq": A.units["hq"],
+            "spin": Unit(id="spin", name="Spin", parent="hq", from_=("lab",)),
+        },
+        people={"ada": A.people["ada"]},
+    )
+    gone = attrs.evolve(m, date=dt.date(2026, 1, 1), units={"hq": A.units["hq"]})
+    back = attrs.evolve(
+        m,
+        date=dt.date(2027, 1, 1),
+        units={**gone.units, "spin": Unit(id="spin", name="Spin", parent="hq")},
+    )
+    d = diff(A, back, path=[A, m, gone, back])
+    assert [("lab", ())] == [(c.id, c.into) for c in d.of_kind("unit-removed")]
+    assert [("spin", ())] == [(c.id, c.from_) for c in d.of_kind("unit-added")]
