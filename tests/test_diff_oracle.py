@@ -467,3 +467,21 @@ def test_a_unit_that_comes_back_is_no_successor() -> None:
     d = diff(A, back, path=[A, m, gone, back])
     assert [("lab", ())] == [(c.id, c.into) for c in d.of_kind("unit-removed")]
     assert [("spin", ())] == [(c.id, c.from_) for c in d.of_kind("unit-added")]
+
+
+def test_a_change_cites_the_snapshot_where_its_field_changed() -> None:
+    """Across a path, a change cites the step where its field took its final value,
+    not the first step where the entity exists."""
+    m = attrs.evolve(A, date=DAY_B, sources=("middle",))
+    b = attrs.evolve(
+        A,
+        date=dt.date(2026, 1, 1),
+        sources=("last",),
+        people={**A.people, "ada": attrs.evolve(A.people["ada"], unit="lab")},
+    )
+    (change,) = diff(A, b, path=[A, m, b]).changes
+    assert ("person-moved", ("base",), ("last",)) == (
+        change.kind.value,
+        change.sources_before,
+        change.sources_after,
+    )
