@@ -485,3 +485,35 @@ def test_a_change_cites_the_snapshot_where_its_field_changed() -> None:
         change.sources_before,
         change.sources_after,
     )
+
+
+def test_equal_snapshots_made_apart_have_an_empty_diff() -> None:
+    """Equal units and people that are not the same objects (read from two files) make
+    no change and no state to carry: the diff is empty and false."""
+    copy = Snapshot(
+        date=A.date,
+        event=A.event,
+        units={uid: attrs.evolve(u) for uid, u in A.units.items()},
+        people={pid: attrs.evolve(p) for pid, p in A.people.items()},
+        relations=A.relations,
+        sources=A.sources,
+    )
+    assert all(copy.units[u] is not A.units[u] for u in A.units)
+    d = diff(A, copy)
+    assert ((), {}, {}) == (d.changes, dict(d.units), dict(d.people))
+    assert not d
+
+
+def test_one_person_leaving_and_another_joining_are_both_told() -> None:
+    """With as many people after as before, an arrival is still found."""
+    b = attrs.evolve(A, date=DAY_B, people={"cyd": Person(id="cyd", unit="lab")})
+    assert [
+        ("person-added", "cyd", None, "lab"),
+        ("person-removed", "ada", "hq", None),
+        ("person-removed", "ben", "lab", None),
+    ] == _changes(A, b)
+    one = attrs.evolve(A, people={"ada": A.people["ada"]})
+    swapped = attrs.evolve(one, date=DAY_B, people={"cyd": Person(id="cyd", unit="lab")})
+    assert [("person-added", "cyd", None, "lab"), ("person-removed", "ada", "hq", None)] == (
+        _changes(one, swapped)
+    )
