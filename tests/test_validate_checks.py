@@ -788,3 +788,18 @@ def test_a_web_address_without_a_url_is_fine() -> None:
     tl = _source(url=None)(TIMELINE)
     assert [] == orgdiff.validate(tl)
     assert [] == orgdiff.validate(_source(url="http://a.example")(TIMELINE))
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        pytest.param("first\n\ufdf0 second", id="U+FDF0, just past the noncharacters"),
+        pytest.param("first\n\ufdcf second", id="U+FDCF, just before them"),
+        pytest.param("first\n\ufffd second", id="U+FFFD, the replacement character"),
+        pytest.param("first\n\u202f second", id="a narrow no-break space inside"),
+    ],
+)
+def test_characters_next_to_the_refused_ones_are_fine(note: str) -> None:
+    """A line break makes the check look at every character: those just outside the
+    refused ranges pass."""
+    assert [] == orgdiff.validate(_unit("ops", note=note)(BASE))
