@@ -3,7 +3,8 @@ the ``org`` fixture.
 
 ``HYPOTHESIS_PROFILE`` picks one: ``default`` keeps a local run quick;
 ``ci`` tries more examples, in an order fixed by the test's name
-(``derandomize``), so a failure on CI reproduces on every run.
+(``derandomize``), so a failure on CI reproduces on every run; ``mutation``
+is the mutation run's (tests/MUTATION.md).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 
 BASE = Path(__file__).parent / "data" / "invalid" / "base"
 
@@ -27,6 +28,17 @@ settings.register_profile(
     database=None,
     print_blob=True,
     suppress_health_check=[HealthCheck.too_slow],
+)
+# tests/MUTATION.md: few examples in a fixed order, so a mutant's verdict does not
+# depend on luck and each of the thousands of runs stays short.
+settings.register_profile(
+    "mutation",
+    max_examples=10,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+    phases=[Phase.explicit, Phase.generate],  # a mutant needs a failure, not the smallest one
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 

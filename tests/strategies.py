@@ -12,6 +12,7 @@ and then thrown away, so shrinking stays fast and every example counts.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Collection, Mapping, Sequence
 from typing import TypeVar
 
@@ -21,10 +22,14 @@ from hypothesis import strategies as st
 from orgdiff import Confidence, Identity, Person, Relation, Snapshot, Source, Timeline, Unit
 
 __all__ = [
+    "REORG_OPERATIONS",
+    "deep_snapshots",
     "evolving_timelines",
     "identities",
     "ids",
     "registries",
+    "reorganisations",
+    "reorganised_pairs",
     "snapshots",
     "sources",
     "texts",
@@ -473,3 +478,302 @@ def evolving_timelines(draw: st.DrawFn, *, max_snapshots: int = 4, max_edits: in
         )
         snaps.append(previous)
     return attrs.evolve(base, snapshots=tuple(snaps))
+
+
+# --- pairs of snapshots for the diff oracle ---------------------------------------------
+#
+# `snapshots` draws each snapshot on its own, so a pair rarely shares people and
+# trees are shallow. `deep_snapshots` builds a spine of up to eight levels;
+# `reorganisations` turns one snapshot into a later one by drawing operations,
+# each as likely as the others, from one shared registry and source list, so
+# moves, manager changes, splits and merges are common.
+
+REORG_OPERATIONS = (
+    "rename",
+    "move-unit",
+    "reroot",
+    "new-lead",
+    "move-person",
+    "retitle",
+    "new-manager",
+    "hire",
+    "leave",
+    "split",
+    "merge",
+    "relate",
+    "unrelate",
+    "evidence",
+    "meta",
+)
+
+
+@st.composite
+def deep_snapshots(
+    draw: st.DrawFn,
+    *,
+    registry: Sequence[str],
+    sources: Sequence[str],
+    max_depth: int = 8,
+    max_units: int = 12,
+    max_people: int = 10,
+    date: dt.date | None = None,
+) -> Snapshot:
+    """A valid snapshot whose unit tree is one to ``max_depth`` levels deep.
+
+    Units ``0 .. depth-1`` form a chain from the root; the others hang under any
+    earlier unit (so the tree may be one level deeper). People come from
+    ``registry`` (drawn by :func:`ids`: unit ids, of four parts, never collide
+    with it), managers from the people before them in their branch, and every
+    entity may cite ``sources``.
+    """
+    depth = draw(st.integers(1, max_depth))
+    # Person ids are drawn by `ids()`: at most three parts; these have four.
+    # Besides the spine, a few units more: merges need two units neither above the other.
+    count = max(depth, min(max_units, depth + draw(st.integers(2, 5))))
+    unit_ids = [f"unit-{i}-of-{draw(_PART)}" for i in range(count)]
+    parents: dict[str, str | None] = {unit_ids[0]: None}
+    for i, uid in enumerate(unit_ids[1:], start=1):
+        parents[uid] = unit_ids[i - 1] if i < depth else _pick(draw, unit_ids[:i])
+
+    pool = list(registry)
+    # Two people at least, when there are two: moves and manager changes need people.
+    count = draw(st.integers(min(2, len(pool), max_people), min(max_people, len(pool))))
+    people: dict[str, Person] = {}
+    for pid in draw(st.permutations(pool))[:count]:
+        unit = _pick(draw, unit_ids)
+        branch = set(_branch(parents, unit))
+        people[pid] = Person(
+            id=pid,
+            unit=unit,
+            title=draw(_OPTIONAL_TEXT),
+            reports_to=_maybe_pick(draw, [p.id for p in people.values() if p.unit in branch]),
+            confidence=draw(_CONFIDENCES),
+            sources=_some(draw, sources),
+        )
+    units: dict[str, Unit] = {}
+    for uid in unit_ids:
+        branch = set(_branch(parents, uid))
+        units[uid] = Unit(
+            id=uid,
+            name=draw(_TEXT),
+            parent=parents[uid],
+            lead=_maybe_pick(draw, [p.id for p in people.values() if p.unit in branch]),
+            confidence=draw(_CONFIDENCES),
+            sources=_some(draw, sources),
+        )
+    relations: dict[tuple[str, str, str], Relation] = {}
+    ends = [*unit_ids, *people]
+    if len(ends) > 1:
+        for _ in range(draw(st.integers(0, 2))):
+            from_, to = _two(draw, ends)
+            kind = draw(st.sampled_from(_KINDS))
+            relations[(kind, from_, to)] = Relation(
+                kind=kind, from_=from_, to=to, sources=_some(draw, sources)
+            )
+    return Snapshot(
+        date=date if date is not None else draw(_DATES),
+        event=draw(_TEXT),
+        units=units,
+        people=people,
+        relations=tuple(relations.values()),
+        sources=_some(draw, sources),
+    )
+
+
+def _below(units: Mapping[str, Unit], uid: str) -> set[str]:
+    """``uid`` and every unit under it."""
+    out = {uid}
+    grew = True
+    while grew:
+        grew = False
+        for u in units.values():
+            if u.parent in out and u.id not in out:
+                out.add(u.id)
+                grew = True
+    return out
+
+
+@st.composite
+def reorganisations(
+    draw: st.DrawFn,
+    a: Snapshot,
+    *,
+    registry: Sequence[str],
+    sources: Sequence[str],
+    max_operations: int = len(REORG_OPERATIONS),
+) -> tuple[Snapshot, tuple[str, ...]]:
+    """A later snapshot made from ``a`` by up to ``max_operations`` operations of
+    :data:`REORG_OPERATIONS`, and the operations that took effect.
+
+    The unit tree stays a tree with one root; people come from ``registry``.
+    Reporting lines and leads are not kept in their branch: the diff does not
+    need a valid pair, only the oracle does not care.
+    """
+    units = dict(a.units)
+    people = dict(a.people)
+    relations = {(r.kind, r.from_, r.to): r for r in a.relations}
+    meta: dict[str, object] = {}
+    done: list[str] = []
+
+    made = itertools.count(1)
+
+    def fresh() -> str:
+        return f"new-unit-{next(made)}-of-{a.date.year}"
+
+    def root() -> str:
+        return next(uid for uid, u in units.items() if u.parent is None)
+
+    # Each operation is tried or not, in a drawn order; "tried" comes first, so it
+    # is what generation favours (a list drawn from sampled_from favours its
+    # first operation instead).
+    chosen = [
+        op for op in draw(st.permutations(REORG_OPERATIONS)) if draw(st.sampled_from((True, False)))
+    ]
+    for op in chosen[:max_operations]:
+        non_roots = [uid for uid, u in units.items() if u.parent is not None]
+        if op == "rename":
+            uid = _pick(draw, list(units))
+            units[uid] = attrs.evolve(units[uid], name=draw(_TEXT))
+        elif op == "move-unit" and non_roots:
+            uid = _pick(draw, non_roots)
+            below = _below(units, uid)
+            targets = [t for t in units if t not in below and t != units[uid].parent]
+            if not targets:
+                continue
+            units[uid] = attrs.evolve(units[uid], parent=_pick(draw, targets))
+        elif op == "reroot" and non_roots:
+            old, new = root(), _pick(draw, non_roots)
+            units[new] = attrs.evolve(units[new], parent=None)
+            units[old] = attrs.evolve(units[old], parent=new)
+        elif op == "new-lead":
+            uid = _pick(draw, list(units))
+            units[uid] = attrs.evolve(units[uid], lead=_maybe_pick(draw, list(people)))
+        elif op == "move-person" and people:
+            pid = _pick(draw, list(people))
+            people[pid] = attrs.evolve(people[pid], unit=_pick(draw, list(units)))
+        elif op == "retitle" and people:
+            pid = _pick(draw, list(people))
+            people[pid] = attrs.evolve(people[pid], title=draw(_OPTIONAL_TEXT))
+        elif op == "new-manager" and people:
+            pid = _pick(draw, list(people))
+            others = [p for p in people if p != pid]
+            people[pid] = attrs.evolve(people[pid], reports_to=_maybe_pick(draw, others))
+        elif op == "hire" and len(people) < len(registry):
+            pid = _pick(draw, [p for p in registry if p not in people])
+            people[pid] = Person(
+                id=pid,
+                unit=_pick(draw, list(units)),
+                title=draw(_OPTIONAL_TEXT),
+                reports_to=_maybe_pick(draw, list(people)),
+                sources=_some(draw, sources),
+            )
+        elif op == "leave" and people:
+            del people[_pick(draw, list(people))]
+        elif op == "split" and non_roots:
+            old = _pick(draw, non_roots)
+            parts = [fresh(), fresh()]
+            gone = units.pop(old)
+            for part in parts:
+                units[part] = Unit(
+                    id=part,
+                    name=draw(_TEXT),
+                    parent=gone.parent,
+                    from_=(old,),
+                    sources=_some(draw, sources),
+                )
+            _rehome(draw, units, people, {old}, parts)
+        elif op == "merge" and len(non_roots) >= 2:
+            x = _pick(draw, non_roots)
+            apart = [
+                y for y in non_roots if y not in _below(units, x) and x not in _below(units, y)
+            ]
+            if not apart:
+                continue
+            y = _pick(draw, apart)
+            new = fresh()
+            units[new] = Unit(
+                id=new,
+                name=draw(_TEXT),
+                parent=units[x].parent,
+                from_=(x, y),
+                sources=_some(draw, sources),
+            )
+            del units[x], units[y]
+            _rehome(draw, units, people, {x, y}, [new])
+        elif op == "relate":
+            ends = [*units, *people]
+            if len(ends) < 2:
+                continue
+            from_, to = _two(draw, ends)
+            kind = draw(st.sampled_from(_KINDS))
+            relations[(kind, from_, to)] = Relation(
+                kind=kind, from_=from_, to=to, sources=_some(draw, sources)
+            )
+        elif op == "unrelate" and relations:
+            del relations[_pick(draw, list(relations))]
+        elif op == "evidence":
+            if people and draw(st.booleans()):
+                pid = _pick(draw, list(people))
+                people[pid] = attrs.evolve(
+                    people[pid], sources=_some(draw, sources), confidence=draw(_CONFIDENCES)
+                )
+            else:
+                uid = _pick(draw, list(units))
+                units[uid] = attrs.evolve(
+                    units[uid], sources=_some(draw, sources), confidence=draw(_CONFIDENCES)
+                )
+        elif op == "meta":
+            meta[draw(st.sampled_from(("event", "note", "sources")))] = None
+        else:
+            continue
+        done.append(op)
+
+    changes: dict[str, object] = {}
+    if "event" in meta:
+        changes["event"] = draw(_TEXT)
+    if "note" in meta:
+        changes["note"] = draw(_OPTIONAL_TEXT)
+    if "sources" in meta:
+        changes["sources"] = _some(draw, sources)
+    # Relations whose ends are gone go with them, as a curator would drop them.
+    kept = tuple(r for r in relations.values() if {r.from_, r.to} <= {*units, *people})
+    b = attrs.evolve(
+        a,
+        date=a.date + dt.timedelta(days=draw(st.integers(1, 400))),
+        units=units,
+        people=people,
+        relations=kept,
+        **changes,  # type: ignore[arg-type]
+    )
+    return b, tuple(done)
+
+
+def _rehome(
+    draw: st.DrawFn,
+    units: dict[str, Unit],
+    people: dict[str, Person],
+    gone: Collection[str],
+    homes: Sequence[str],
+) -> None:
+    """Units and people of the ``gone`` units move to one of ``homes`` each."""
+    for uid, u in list(units.items()):
+        if u.parent in gone:
+            units[uid] = attrs.evolve(u, parent=_pick(draw, homes))
+    for pid, p in list(people.items()):
+        if p.unit in gone:
+            people[pid] = attrs.evolve(p, unit=_pick(draw, homes))
+
+
+@st.composite
+def reorganised_pairs(
+    draw: st.DrawFn, *, max_depth: int = 8, max_operations: int = len(REORG_OPERATIONS)
+) -> tuple[Snapshot, Snapshot, tuple[str, ...]]:
+    """Two snapshots that share one person registry and one source list, the later
+    made from the earlier by :func:`reorganisations`; and the operations applied."""
+    registry = draw(st.lists(_ID, min_size=3, max_size=12, unique=True))
+    keys = draw(st.lists(_ID, min_size=1, max_size=3, unique=True))
+    a = draw(deep_snapshots(registry=registry, sources=keys, max_depth=max_depth))
+    b, done = draw(
+        reorganisations(a, registry=registry, sources=keys, max_operations=max_operations)
+    )
+    return a, b, done

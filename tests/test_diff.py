@@ -165,10 +165,28 @@ def test_timeline_diff_backwards_is_the_inverse(tl: Timeline) -> None:
 
 
 def test_apply_refuses_a_diff_made_from_another_snapshot(tl: Timeline) -> None:
-    """Applying a diff to a snapshot it was not made from is an error, not silent damage."""
+    """Applying a diff to a snapshot it was not made from is an error, not silent damage:
+    a unit not as expected, or a person not as expected, each on its own."""
+    a = tl.at("2023-03")
     d = tl.diff("2023-03", "2024-06")
-    with pytest.raises(ApplyError, match="was the diff made from this snapshot"):
-        apply(tl.snapshots[0], d)
+    assert {"research", "engineering"} <= d.units.keys()
+    assert "dara-novak" in d.people
+    units = dict(a.units)
+    units["research"] = attrs.evolve(units["research"], name="Applied Science")
+    with pytest.raises(ApplyError) as unit_error:
+        apply(attrs.evolve(a, units=units), d)
+    assert (
+        "unit `research` is not as the diff expects it; was the diff made from this snapshot?"
+        == str(unit_error.value)
+    )
+    people = dict(a.people)
+    people["dara-novak"] = attrs.evolve(people["dara-novak"], title="Somebody else")
+    with pytest.raises(ApplyError) as person_error:
+        apply(attrs.evolve(a, people=people), d)
+    assert (
+        "person `dara-novak` is not as the diff expects it; was the diff made from this snapshot?"
+        == str(person_error.value)
+    )
 
 
 def test_evidence_only_changes_are_carried_by_apply(tl: Timeline) -> None:

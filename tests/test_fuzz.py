@@ -31,7 +31,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 from strategies import snapshots, timelines
 
@@ -296,11 +296,78 @@ def test_both_ways_build_the_same_generated_dataset_file(tl: Timeline) -> None:
     assert agree(raw, dataset=True) is not None
 
 
+# Values that keep a file's shape, by the kind of key they replace the value of:
+# most are what the fast way reads, some sit on the edge of what it accepts.
+RESHAPE_TEXTS = [
+    "x",
+    "Chief Scientist",
+    "'quoted: text'",
+    '"double \\"quoted\\""',
+    "caf\u00e9 \u6768\u7acb\u6606",
+    "~",
+    "null",
+    "yes",
+    "010",
+    "org",
+    "ana-ruiz",
+    "<<",
+]
+RESHAPE_LISTS = ["[]", "[memo]", "[memo, press]", "[press, memo]", "[eng]", "[陈波, Bo]"]
+RESHAPE_CONFIDENCES = ["confirmed", "reported", "rumoured", "Reported"]
+RESHAPE_DATES = ["2020-01-01", "2019-06-30", "2020-02-30"]
+_RESHAPE_BY_KEY = {
+    "sources": RESHAPE_LISTS,
+    "from": RESHAPE_LISTS,
+    "aliases": RESHAPE_LISTS,
+    "confidence": RESHAPE_CONFIDENCES,
+    "date": RESHAPE_DATES,
+}
+# Keys the base files use, and a few more.
+RESHAPE_KEYS = ["title", "note", "parent", "lead", "reports_to", "publisher", "identities", "Name"]
+
+
+@st.composite
+def reshaped(draw: st.DrawFn, base: bytes) -> bytes:
+    """``base`` with one to three edits that keep its shape: mostly a value replaced
+    by one of its kind, sometimes a key renamed, a line dropped or repeated. Unlike
+    :func:`mutated`, most results are files the fast way reads, so the agreement
+    below is checked, not skipped."""
+    lines = base.decode("utf-8").split("\n")
+    for _ in range(draw(st.integers(1, 3))):
+        i = draw(st.integers(0, len(lines) - 1))
+        key, sep, rest = lines[i].partition(": ")
+        name = key.strip().lstrip("- ")
+        op = draw(st.sampled_from(["value"] * 12 + ["key", "drop", "repeat"]))
+        if op == "value" and sep and not name.startswith("#"):
+            pool = _RESHAPE_BY_KEY.get(name, RESHAPE_TEXTS)
+            lines[i] = f"{key}: {draw(st.sampled_from(pool))}"
+        elif op == "key" and sep and not name.startswith("#"):
+            lines[i] = f"{key[: len(key) - len(name)]}{draw(st.sampled_from(RESHAPE_KEYS))}: {rest}"
+        elif op == "drop" and len(lines) > 1:
+            del lines[i]
+        elif op == "repeat":
+            lines.insert(i, lines[i])
+    return "\n".join(lines).encode("utf-8")
+
+
+def reshaped_or_mutated(base: bytes) -> st.SearchStrategy[bytes]:
+    """Five files in six :func:`reshaped`, the rest :func:`mutated`
+    (``one_of`` would draw each half the time)."""
+    return st.sampled_from(["reshaped"] * 5 + ["mutated"]).flatmap(
+        lambda how: reshaped(base) if how == "reshaped" else mutated(base)
+    )
+
+
+def _reached(fast: object) -> None:
+    event("the fast way built it: compared" if fast is not None else "the fast way gave up")
+
+
 @budget(600)
-@given(mutated(BASE_SNAPSHOT))
+@given(reshaped_or_mutated(BASE_SNAPSHOT))
 def test_both_ways_agree_on_mutated_snapshots(raw: bytes) -> None:
-    """On a mangled snapshot the fast way gives up or builds what the careful way builds."""
-    agree(raw)
+    """On a mangled snapshot the fast way gives up or builds what the careful way builds.
+    Five files in six keep their shape, so most reach the comparison."""
+    _reached(agree(raw))
 
 
 @budget(300)
@@ -320,10 +387,10 @@ def test_the_co_led_base_reads_the_fast_way() -> None:
 
 
 @budget(400)
-@given(mutated(BASE_DATASET))
+@given(reshaped_or_mutated(BASE_DATASET))
 def test_both_ways_agree_on_mutated_dataset_files(raw: bytes) -> None:
     """On a mangled dataset.yaml the fast way gives up or builds what the careful way builds."""
-    agree(raw, dataset=True)
+    _reached(agree(raw, dataset=True))
 
 
 def test_unchanged_entities_are_shared_between_snapshots() -> None:

@@ -18,12 +18,13 @@ from typing import Any
 
 import attrs
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 from strategies import ids, snapshots, timelines
 
 import orgdiff
 from orgdiff import OrgDataError, Person, Problem, Snapshot, Timeline, Unit
+from orgdiff.load import read_text, structure_snapshot
 
 UNIT_KEYS = {"name", "parent", "lead", "from", "confidence", "sources", "note"}
 
@@ -447,33 +448,54 @@ def _edge(**unit: Any) -> Snapshot:
 
 
 @pytest.mark.parametrize(
-    "snap",
+    ("snap", "path", "message"),
     [
-        pytest.param(_edge(name=""), id="empty name"),
-        pytest.param(attrs.evolve(_edge(), event=""), id="empty event"),
+        pytest.param(_edge(name=""), "$.units.u.name", "a unit name is empty", id="empty name"),
+        pytest.param(
+            attrs.evolve(_edge(), event=""), "$.event", "the event is empty", id="empty event"
+        ),
         pytest.param(
             attrs.evolve(_edge(), people={"p": Person(id="p", unit="u", title="")}),
+            "$.people.p.title",
+            "a title is empty",
             id="empty title",
         ),
         *(
-            pytest.param(
-                _edge(note=note),
-                id=name,
-            )
-            for name, note in [
-                ("empty note", ""),
-                ("note with a line separator", "a\u2028b"),
-                ("note with a bidi control", "a\u202eb"),
-                ("note on two lines", "a\nb"),
+            pytest.param(_edge(note=note), "$.units.u.note", message, id=name)
+            for name, note, message in [
+                ("empty note", "", "a note is empty"),
+                (
+                    "note with a line separator",
+                    "a\u2028b",
+                    "a note contains a line break other than a newline",
+                ),
+                (
+                    "note with a bidi control",
+                    "a\u202eb",
+                    "a note contains a bidirectional control character (U+202E)",
+                ),
             ]
         ),
     ],
 )
-def test_validate_accepts_only_what_can_be_read_back(snap: Snapshot) -> None:
-    """Protects: a snapshot `validate` calls valid can be written by `dump` and read back
-    by `parse_snapshot`: what the reader refuses, validation reports."""
-    if orgdiff.validate(snap) == []:
-        assert snap == orgdiff.parse_snapshot(orgdiff.dump(snap))
-    else:
-        with pytest.raises(OrgDataError):
-            orgdiff.parse_snapshot(orgdiff.dump(snap))
+def test_validate_accepts_only_what_can_be_read_back(
+    snap: Snapshot, path: str, message: str
+) -> None:
+    """Protects: what the reader cannot read back, `validate` reports. The reader is
+    asked on its own (no validation after it), so the two do not agree by construction."""
+    assert [Problem("<snapshot 2025-01-01>", 0, 0, path, message)] == orgdiff.validate(snap)
+    doc = read_text(orgdiff.dump(snap), "<dump>")
+    assert None is structure_snapshot(doc)
+    assert [] != doc.problems
+
+
+@given(snapshots())
+@example(_edge(note="a\nb"))  # a note on two lines
+def test_what_validate_accepts_the_reader_reads_back(snap: Snapshot) -> None:
+    """Protects: a snapshot `validate` calls valid is written by `dump` and read back by
+    the reader alone, unchanged (the converse of the cases above)."""
+    assert [] == orgdiff.validate(snap)
+    doc = read_text(orgdiff.dump(snap), "<dump>")
+    assert snap == structure_snapshot(doc)
+    assert [] == doc.problems
+    assert snap == orgdiff.parse_snapshot(orgdiff.dump(snap))

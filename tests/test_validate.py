@@ -126,15 +126,40 @@ CASES: list[tuple[str, Callable[[Snapshot], Snapshot], str, str]] = [
 ]
 
 
+# What else a corruption breaks, necessarily: the manager of the root's lead
+# is below the root, the new root's people report to someone outside their branch.
+ALSO: dict[str, list[tuple[str, str]]] = {
+    "reporting cycle": [
+        (
+            "$.people.ada-park.reports_to",
+            "person `ada-park` in `acme` reports to `chen-li` in `research`, which is neither `acme` nor above it",
+        )
+    ],
+    "two roots": [
+        (
+            "$.people.dara-novak.reports_to",
+            "person `dara-novak` in `platform` reports to `ada-park` in `acme`, which is neither `platform` nor above it",
+        )
+    ],
+}
+
+
 @pytest.mark.parametrize(
-    ("corrupt", "path", "message"), [c[1:] for c in CASES], ids=[c[0] for c in CASES]
+    ("corrupt", "path", "message", "also"),
+    [(*c[1:], ALSO.get(c[0], [])) for c in CASES],
+    ids=[c[0] for c in CASES],
 )
 def test_each_corruption_is_caught_at_its_path(
-    corrupt: Callable[[Snapshot], Snapshot], path: str, message: str
+    corrupt: Callable[[Snapshot], Snapshot],
+    path: str,
+    message: str,
+    also: list[tuple[str, str]],
 ) -> None:
-    """A single corruption is reported at the path of the offending value."""
-    problems = orgdiff.validate(corrupt(SNAP))
-    assert Problem("<snapshot 2024-06-03>", 0, 0, path, message) in problems
+    """A single corruption is reported at the path of the offending value, and nothing else."""
+    expected = sorted(
+        Problem("<snapshot 2024-06-03>", 0, 0, p, m) for p, m in [(path, message), *also]
+    )
+    assert expected == orgdiff.validate(corrupt(SNAP))
 
 
 def test_the_example_is_valid() -> None:
@@ -174,27 +199,34 @@ def test_timeline_checks_dates_registry_sources_and_lineage() -> None:
         people={**third.people, "newbie": Person(id="newbie", unit="acme")},
     )
     broken = attrs.evolve(tl, snapshots=(first, second, bad_third, fourth, attrs.evolve(fourth)))
-    messages = {(p.file, p.path, p.message) for p in orgdiff.validate(broken)}
-    assert (
-        "<snapshot 2024-06-03>",
-        "$.sources[1]",
-        "source `no-such-source` is not in dataset.yaml",
-    ) in messages
-    assert (
-        "<snapshot 2024-06-03>",
-        "$.units.platform.from[0]",
-        "unit `platform` comes from `enginering`, but there is no unit `enginering` in the snapshot of 2023-03-01; did you mean `engineering`?",
-    ) in messages
-    assert (
-        "<snapshot 2024-06-03>",
-        "$.people.newbie",
-        "person `newbie` is not in the people of dataset.yaml",
-    ) in messages
-    assert (
-        "<snapshot 2025-02-14>",
-        "$.date",
-        "snapshot date 2025-02-14 repeats the previous snapshot's 2025-02-14",
-    ) in messages
+    assert [
+        (
+            "<snapshot 2024-06-03>",
+            "$.people.newbie",
+            "person `newbie` is not in the people of dataset.yaml",
+        ),
+        (
+            "<snapshot 2024-06-03>",
+            "$.sources[1]",
+            "source `no-such-source` is not in dataset.yaml",
+        ),
+        (
+            "<snapshot 2024-06-03>",
+            "$.units.platform.from[0]",
+            "unit `platform` comes from `enginering`, but there is no unit `enginering` in the snapshot of 2023-03-01; did you mean `engineering`?",
+        ),
+        (
+            "<snapshot 2025-02-14>",
+            "$.date",
+            "snapshot date 2025-02-14 repeats the previous snapshot's 2025-02-14",
+        ),
+        # The repeated snapshot's `from` names a unit of 2025-02-14's predecessor.
+        (
+            "<snapshot 2025-02-14>",
+            "$.units.autonomy.from[1]",
+            "unit `autonomy` comes from `platform`, but there is no unit `platform` in the snapshot of 2025-02-14",
+        ),
+    ] == [(p.file, p.path, p.message) for p in orgdiff.validate(broken)]
 
 
 # --- incremental validation ------------------------------------------------------------
