@@ -21,10 +21,19 @@ from .render import render
 from .validate import validate
 
 if _TYPE_CHECKING:
+    from .exports import export
+
     __version__: str
 
 
-def __getattr__(name: str) -> str:
+def __getattr__(name: str) -> object:
+    # Imported on first use: exports pull in the formats, which `import orgdiff`
+    # should not pay for.
+    if name == "export":
+        from .exports import export
+
+        globals()["export"] = export
+        return export
     # The version is looked up on first use: importlib.metadata is slow to
     # import, and `orgdiff --help` should not wait for it.
     if name != "__version__":
@@ -65,6 +74,7 @@ __all__ = [
     "default_dataset",
     "diff",
     "dump",
+    "export",
     "lineage",
     "load",
     "parse_snapshot",
