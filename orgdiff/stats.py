@@ -5,8 +5,8 @@ Definitions (the docs' CLI reference repeats them):
 - **headcount**: a unit's *direct* headcount is the number of people whose unit
   it is; its *total* adds every unit below it.
 - **depth** of a person: the number of people in their reporting chain, them
-  included, when that chain of known managers reaches a lead of the root unit
-  (the root's lead has depth 1, their reports 2, ...). A chain that stops at a
+  included, up to the first lead of the root unit that the chain of known
+  managers reaches (the root's leads have depth 1, their reports 2, ...). A chain that stops at a
   person whose manager is not known never reaches the top: that person's depth
   is *unknown* and counted apart (``depth_unknown``), never guessed; max and
   mean are over the people whose depth is known.

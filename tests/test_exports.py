@@ -1,0 +1,306 @@
+"""Exports (`orgdiff export`, `orgdiff.export`): each format read back by a real parser."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import attrs
+import networkx as nx
+import pyarrow.parquet as pq
+import pytest
+from hypothesis import given, settings
+
+import orgdiff
+from orgdiff.formats.mermaid import label
+from orgdiff.formats.table import neutralise
+from orgdiff.model import Snapshot
+from tests.strategies import snapshots
+
+EXAMPLE = Path(__file__).parent / "data" / "example"
+NASTY = 'A "quoted" [x] (y) {z} <b>#1</b> & `code` *em* _u_ |p|; \\n end'
+
+
+def example() -> orgdiff.Timeline:
+    return orgdiff.load(EXAMPLE)
+
+
+def nasty_snapshot() -> Snapshot:
+    """The 2024 example with every name and title full of what formats must escape."""
+    snap = example().at("2024-06-03")
+    units = {k: attrs.evolve(u, name=f"{NASTY} {k}") for k, u in snap.units.items()}
+    people = {
+        k: attrs.evolve(p, title=f"=cmd|' /C calc'!A0 {NASTY}") for k, p in snap.people.items()
+    }
+    return attrs.evolve(snap, units=units, people=people)
+
+
+def test_export_is_a_lazy_attribute() -> None:
+    """`orgdiff.export` is imported on first use and listed in __all__."""
+    assert "export" in orgdiff.__all__
+    from orgdiff.exports import export
+
+    assert orgdiff.export is export
+
+
+def test_flat_json_as_d3_org_chart_takes_it() -> None:
+    snap = example().at("2024-06-03")
+    nodes = json.loads(orgdiff.export(snap, "json"))
+    assert nodes[:2] == [
+        {
+            "id": "ada-park",
+            "parentId": None,
+            "name": "Ada Park",
+            "title": "Chief Executive",
+            "unit": "acme",
+            "unitName": "Acme Robotics",
+            "confidence": "confirmed",
+        },
+        {
+            "id": "ben-okafor",
+            "parentId": "ada-park",
+            "name": "Ben Okafor",
+            "title": "VP Autonomy",
+            "unit": "autonomy",
+            "unitName": "Autonomy",
+            "confidence": "confirmed",
+        },
+    ]
+    assert [n["id"] for n in nodes] == list(snap.people)
+
+
+def _graph_checks(g: nx.DiGraph, snap: Snapshot) -> None:
+    people = {f"person:{p}" for p in snap.people}
+    units = {f"unit:{u}" for u in snap.units}
+    assert people | units == set(g.nodes)
+    manages = {(a, b) for a, b, kind in g.edges(data="kind") if kind == "manages"}
+    assert manages == {
+        (f"person:{p.reports_to}", f"person:{p.id}")
+        for p in snap.people.values()
+        if p.reports_to is not None
+    }
+
+
+@settings(max_examples=30)
+@given(snapshots(max_units=6, max_people=10))
+def test_graphs_parse_back_with_networkx(snap: Snapshot) -> None:
+    """Invariant: GraphML (read_graphml) and node-link (node_link_graph) give back every unit,
+    person and reporting line, whatever the names hold."""
+    g = nx.read_graphml(io.BytesIO(orgdiff.export(snap, "graphml").encode("utf-8")))
+    _graph_checks(g, snap)
+    for pid, p in snap.people.items():
+        assert g.nodes[f"person:{pid}"]["unit"] == p.unit
+        assert g.nodes[f"person:{pid}"].get("title") == p.title
+    data = json.loads(orgdiff.export(snap, "node-link"))
+    _graph_checks(nx.node_link_graph(data, edges="links"), snap)
+    _graph_checks(snap.to_networkx(), snap)
+
+
+def test_graphml_escapes_xml_and_keeps_the_text() -> None:
+    snap = nasty_snapshot()
+    text = orgdiff.export(snap, "graphml")
+    assert isinstance(text, str)
+    g = nx.read_graphml(io.BytesIO(text.encode("utf-8")))
+    assert g.nodes["unit:acme"]["label"] == f"{NASTY} acme"
+    assert g.nodes["unit:acme"]["kind"] == "unit"
+    assert text.count('yfiles.foldertype="group"') == len(snap.units)
+
+
+def test_graphml_groups_nest_units() -> None:
+    """Applied Research's group sits inside Autonomy's, which sits inside Acme's."""
+    import xml.etree.ElementTree as ET
+
+    ns = {"g": "http://graphml.graphdrawing.org/xmlns"}
+    root = ET.fromstring(orgdiff.export(example().at("2024-06-03"), "graphml"))
+    path = "g:graph/g:node[@id='unit:acme']/g:graph/g:node[@id='unit:autonomy']/g:graph/g:node"
+    found = [n.get("id") for n in root.findall(path, ns)]
+    assert ["person:ben-okafor", "unit:research"] == found
+
+
+MERMAID_LINE = re.compile(
+    r"^(flowchart TD"
+    r'|\s+subgraph u\d+\["[^"\[\]<>`#]*(#\w+;[^"\[\]<>`#]*)*"\]'
+    r"|\s+end"
+    r'|\s+p\d+\["[^"\[\]`#]*(#\w+;[^"\[\]`#]*)*"\]'
+    r"|\s+p\d+ (-->|-\.->) p\d+)$"
+)
+
+
+def _mermaid_structure(text: str) -> tuple[int, int, int]:
+    """Every line one of the five shapes orgdiff writes; subgraphs balanced.
+    Returns (subgraphs, people, arrows)."""
+    depth = subgraphs = people = arrows = 0
+    for line in text.splitlines():
+        assert MERMAID_LINE.match(line), line
+        if "subgraph" in line:
+            depth += 1
+            subgraphs += 1
+        elif line.strip() == "end":
+            depth -= 1
+            assert depth >= 0
+        elif "-->" in line or "-.->" in line:
+            arrows += 1
+        elif line.strip().startswith("p"):
+            people += 1
+    assert depth == 0
+    return subgraphs, people, arrows
+
+
+@settings(max_examples=30)
+@given(snapshots(max_units=6, max_people=10))
+def test_mermaid_structure(snap: Snapshot) -> None:
+    """Invariant: one subgraph per unit, one node per person, one arrow per reporting line."""
+    text = orgdiff.export(snap, "mermaid")
+    assert isinstance(text, str)
+    managed = sum(1 for p in snap.people.values() if p.reports_to is not None)
+    assert (len(snap.units), len(snap.people), managed) == _mermaid_structure(text)
+
+
+def test_mermaid_labels_are_escaped() -> None:
+    assert label(NASTY) == (
+        "A #quot;quoted#quot; #91;x#93; #40;y#41; #123;z#125; #lt;b#gt;#35;1#lt;/b#gt; "
+        "#amp; #96;code#96; #42;em#42; #95;u#95; #124;p#124;#59; #92;n end"
+    )
+    text = orgdiff.export(nasty_snapshot(), "mermaid")
+    assert isinstance(text, str)
+    _mermaid_structure(text)
+
+
+def test_mermaid_of_the_example() -> None:
+    assert orgdiff.export(example().at("2022"), "mermaid") == (
+        "flowchart TD\n"
+        '    subgraph u0["Acme Robotics"]\n'
+        '        p0["Ada Park<br/>Chief Executive"]\n'
+        '        subgraph u1["Engineering"]\n'
+        '            p1["Ben Okafor<br/>VP Engineering"]\n'
+        '            p3["Dara Novak<br/>Engineer"]\n'
+        "        end\n"
+        '        subgraph u2["Research Lab"]\n'
+        '            p2["Chen Li<br/>Director of Research"]\n'
+        "        end\n"
+        "    end\n"
+        "    p0 --> p1\n"
+        "    p0 --> p2\n"
+        "    p1 --> p3\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+44 20", "'+44 20"),
+        ("-2", "'-2"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("a=b", "a=b"),
+        ("", ""),
+    ],
+)
+def test_csv_injection_is_neutralised(cell: str, expected: str) -> None:
+    assert expected == neutralise(cell)
+
+
+def test_table_csv_of_the_timeline() -> None:
+    tl = example()
+    text = orgdiff.export(tl, "table-csv")
+    assert isinstance(text, str)
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert len(rows) == sum(len(s.people) for s in tl.snapshots)
+    assert rows[0] == {
+        "date": "2022-01-10",
+        "person": "ada-park",
+        "name": "Ada Park",
+        "unit": "acme",
+        "unit_name": "Acme Robotics",
+        "manager": "",
+        "title": "Chief Executive",
+        "confidence": "confirmed",
+        "sources": "",
+    }
+    femi = next(r for r in rows if r["person"] == "femi-adeyemi")
+    assert (femi["date"], femi["confidence"], femi["sources"]) == (
+        "2024-06-03",
+        "reported",
+        "trade-press",
+    )
+
+
+def test_table_csv_neutralises_formulas() -> None:
+    rows = list(csv.DictReader(io.StringIO(str(orgdiff.export(nasty_snapshot(), "table-csv")))))
+    assert {r["title"][:5] for r in rows} == {"'=cmd"}
+
+
+def test_parquet_reads_back_with_pyarrow() -> None:
+    tl = example()
+    data = orgdiff.export(tl, "parquet")
+    assert isinstance(data, bytes)
+    table = pq.read_table(io.BytesIO(data))
+    assert table.column_names == [
+        "date",
+        "person",
+        "name",
+        "unit",
+        "unit_name",
+        "manager",
+        "title",
+        "confidence",
+        "sources",
+    ]
+    assert table.num_rows == sum(len(s.people) for s in tl.snapshots)
+    rows = table.to_pylist()
+    assert rows[-1] == {
+        "date": dt.date(2025, 2, 14),
+        "person": "femi-adeyemi",
+        "name": "Femi Adeyemi",
+        "unit": "autonomy",
+        "unit_name": "Robotics",
+        "manager": "dara-novak",
+        "title": "Platform Engineer",
+        "confidence": "confirmed",
+        "sources": [],
+    }
+    assert pq.ParquetFile(io.BytesIO(data)).num_row_groups == len(tl.snapshots)
+
+
+def test_unknown_format_is_an_error() -> None:
+    with pytest.raises(orgdiff.OrgdiffError, match="unknown export format `xml`"):
+        orgdiff.export(example(), "xml")
+
+
+def orgdiff_cli(*args: str) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [sys.executable, "-m", "orgdiff", "--org", str(EXAMPLE), *args],
+        capture_output=True,
+        check=False,
+    )
+
+
+def test_export_command_writes_graphml_by_extension(tmp_path: Path) -> None:
+    out = tmp_path / "org.graphml"
+    done = orgdiff_cli("export", "2023", "-o", str(out))
+    assert (done.returncode, done.stderr) == (0, b"")
+    g = nx.read_graphml(out)
+    assert {"person:eli-moreau", "unit:research"} <= set(g.nodes)
+
+
+def test_export_command_parquet_of_every_snapshot(tmp_path: Path) -> None:
+    out = tmp_path / "org.parquet"
+    done = orgdiff_cli("export", "--format", "parquet", "-o", str(out))
+    assert (done.returncode, done.stderr) == (0, b"")
+    assert pq.read_table(out).num_rows == 20
+
+
+def test_export_command_needs_a_format() -> None:
+    done = orgdiff_cli("export", "2023")
+    assert (done.returncode, done.stdout) == (2, b"")
+    assert done.stderr == (
+        b"orgdiff: error: pass --format (mermaid, json, node-link, graphml, table-csv, parquet)\n"
+    )
