@@ -48,6 +48,8 @@ USAGE = {
     "render": "Usage: orgdiff render [OPTIONS] [DATE]",
     "log": "Usage: orgdiff log [OPTIONS]",
     "history": "Usage: orgdiff history [OPTIONS] ID",
+    "stats": "Usage: orgdiff stats [OPTIONS] [DATE]",
+    "export": "Usage: orgdiff export [OPTIONS] [DATE]",
 }
 
 
