@@ -14,7 +14,10 @@ so that each one's peak memory is its own:
 - ``diff``: ``orgdiff.diff`` of the two snapshots (changes and events);
 - ``dot``: the DOT source of that diff's chart (``orgdiff.render(d).source``);
 - ``deepdiff``: ``deepdiff.DeepDiff`` of the two snapshots as PyYAML loads them
-  (units and people are mappings keyed by id).
+  (units and people are mappings keyed by id);
+- ``stats``: ``orgdiff.stats.timeline_stats``, the numbers of every snapshot and
+  of the period between them; ``table-csv`` and ``parquet``: ``orgdiff.export``
+  of the whole timeline as one long table.
 
 Times are medians of the repetitions; peak memory is the maximum resident set
 of the measuring process (interpreter and imports included), from ``wait4``.
@@ -46,6 +49,9 @@ LABELS = {
     "diff": "**orgdiff diff**",
     "dot": "DOT of the diff chart",
     "deepdiff": "`DeepDiff` keyed by id",
+    "stats": "**orgdiff stats** (every snapshot and period)",
+    "table-csv": "**export table-csv** (every snapshot)",
+    "parquet": "**export parquet** (every snapshot)",
 }
 DEFAULT_REPEAT = {1_000: 7, 10_000: 5, 100_000: 3, 1_000_000: 1}
 
@@ -138,6 +144,10 @@ def _seconds(s: float) -> str:
     return f"{s:.3f} s" if s < 10 else f"{s:.1f} s"
 
 
+def _size(n: int) -> str:
+    return f"{n // 1_000_000}M" if n >= 1_000_000 else f"{n // 1000}k"
+
+
 def report(size: int, folder: Path, results: dict[str, dict[str, Any]]) -> list[str]:
     files = [folder / "dataset.yaml", *sorted((folder / "snapshots").glob("*.yaml"))]
     data = sum(p.stat().st_size for p in files)
@@ -191,6 +201,18 @@ def targets(all_results: dict[int, tuple[Path, dict[str, dict[str, Any]]]]) -> l
             if "deepdiff" in r:
                 speedup = r["deepdiff"]["median"] / d
                 row("100k: diff ≥ 50 x faster than DeepDiff", f"{speedup:,.0f} x", speedup >= 50)
+    for size, (_, r) in sorted(all_results.items()):
+        if size < 10_000 or "load" not in r:
+            continue
+        load = r["load"]["median"]
+        for kind, text in (
+            ("stats", "stats"),
+            ("table-csv", "export table-csv"),
+            ("parquet", "export parquet"),
+        ):
+            if kind in r:
+                ratio = r[kind]["median"] / load
+                row(f"{_size(size)}: {text} ≤ 1 x load", f"{ratio:.3f} x", ratio <= 1)
     if 1_000_000 in all_results:
         folder, r = all_results[1_000_000]
         files = [folder / "dataset.yaml", *sorted((folder / "snapshots").glob("*.yaml"))]

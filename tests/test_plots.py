@@ -130,3 +130,39 @@ def test_a_missing_matplotlib_is_one_line(tmp_path: Path) -> None:
     assert (done.returncode, done.stdout) == (2, "")
     assert done.stderr == "orgdiff: error: plots need matplotlib: pip install 'orgdiff[plots]'\n"
     assert not (tmp_path / "x.svg").exists()
+
+
+def test_the_orgstats_directive_inlines_the_plots(tmp_path: Path) -> None:
+    """`{orgstats}` in a Sphinx page: one inline SVG titled for the dataset, its
+    matplotlib ids prefixed so that they are unique in the page; built with -W."""
+    import re
+    import shutil
+
+    from sphinx.testing.util import SphinxTestApp
+
+    src = tmp_path / "src"
+    src.mkdir()
+    shutil.copytree(EXAMPLE, src / "example")
+    (src / "conf.py").write_text(
+        'extensions = ["myst_parser", "orgdiff.sphinxext"]\n'
+        'orgdiff_dataset = "example"\nexclude_patterns = ["_build", "example"]\n'
+    )
+    (src / "index.md").write_text("# Numbers\n\n```{orgstats}\n:caption: The example.\n```\n")
+    app = SphinxTestApp("html", srcdir=src, warningiserror=True)
+    try:
+        app.build()
+        page = (Path(app.outdir) / "index.html").read_text(encoding="utf-8")
+    finally:
+        app.cleanup()
+    svgs = re.findall(r"<svg\b.*?</svg>", page, flags=re.DOTALL)
+    assert len(svgs) == 1
+    assert (
+        "<title>Acme Robotics over time: headcount, depth and span, reorganisations</title>"
+        in svgs[0]
+    )
+    ids = re.findall(r' id="([^"]*)"', svgs[0])
+    assert ids
+    assert all(i.startswith("orgstats") for i in ids)
+    refs = re.findall(r'(?:url\(#|xlink:href="#)([^)"]*)', svgs[0])
+    assert set(refs) <= set(ids)
+    assert '<figcaption>\n<p><span class="caption-text">The example.</span>' in page
