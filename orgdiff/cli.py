@@ -826,7 +826,9 @@ def stats(
     if fmt in ("svg", "png") or over_time or date is None:
         if date is not None and not over_time:
             raise OrgdiffError("the plots are over time: drop DATE, or use --format text/json/csv")
-        result = timeline_stats(tl, span_threshold=span_threshold)
+        # --over-time DATE: the snapshots up to DATE.
+        upto = tl.between(until=tl.at(date).date) if date is not None else None
+        result = timeline_stats(tl, snapshots=upto, span_threshold=span_threshold)
     else:
         snap = tl.at(date)
         past = _past_the_last(tl, date, snap)

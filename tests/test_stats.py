@@ -219,3 +219,13 @@ def test_plots_need_no_date() -> None:
     assert done.stderr == (
         "orgdiff: error: the plots are over time: drop DATE, or use --format text/json/csv\n"
     )
+
+
+def test_over_time_up_to_a_date() -> None:
+    """`stats 2023 --over-time`: the snapshots up to the end of 2023 and the one period between."""
+    done = orgdiff_cli("stats", "2023", "--over-time", "--format", "json")
+    assert (done.returncode, done.stderr) == (0, "")
+    data = json.loads(done.stdout)
+    assert [s["date"] for s in data["snapshots"]] == ["2022-01-10", "2023-03-01"]
+    assert [(p["since"], p["date"]) for p in data["periods"]] == [("2022-01-10", "2023-03-01")]
+    assert data["manager_changes"] == {"chen-li": 1}
