@@ -886,8 +886,16 @@ def export(ctx: _Context, date: str | None, fmt: str | None, output: str | None)
     """
     from .exports import export as write
 
-    if fmt is None and output not in (None, "-"):
-        fmt = EXPORT_EXTENSIONS.get(os.path.splitext(str(output).lower())[1])
+    ext = os.path.splitext(str(output).lower())[1] if output not in (None, "-") else ""
+    implied = EXPORT_EXTENSIONS.get(ext)
+    if fmt is not None and implied is not None and fmt.lower() != implied:
+        compatible = fmt.lower() == "node-link" and implied == "json"
+        if not compatible:
+            raise OrgdiffError(
+                f"--format {fmt.lower()} does not match {output}, whose extension {ext} means "
+                f"{implied}; drop --format or rename the file"
+            )
+    fmt = fmt if fmt is not None else implied
     if fmt is None:
         raise OrgdiffError("pass --format (mermaid, json, node-link, graphml, table-csv, parquet)")
     fmt = fmt.lower()

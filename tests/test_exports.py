@@ -304,3 +304,20 @@ def test_export_command_needs_a_format() -> None:
     assert done.stderr == (
         b"orgdiff: error: pass --format (mermaid, json, node-link, graphml, table-csv, parquet)\n"
     )
+
+
+def test_export_command_refuses_a_format_the_file_name_contradicts(tmp_path: Path) -> None:
+    out = tmp_path / "org.csv"
+    done = orgdiff_cli("export", "--format", "parquet", "-o", str(out))
+    assert (done.returncode, done.stdout) == (2, b"")
+    assert done.stderr.decode() == (
+        f"orgdiff: error: --format parquet does not match {out}, whose extension .csv means "
+        "table-csv; drop --format or rename the file\n"
+    )
+    assert not out.exists()
+
+
+def test_export_command_mermaid_to_standard_output() -> None:
+    done = orgdiff_cli("export", "2022", "--format", "mermaid")
+    assert (done.returncode, done.stderr) == (0, b"")
+    assert done.stdout.decode() == orgdiff.export(example().at("2022"), "mermaid")
