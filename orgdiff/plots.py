@@ -90,9 +90,11 @@ def stats_figure(ts: TimelineStats) -> Figure:
     series = top_level_series(ts)
     labels = [name for name, _ in series.values()]
     colours = matplotlib.colormaps["tab20"].colors
+    # Each snapshot holds until the next; the last one for a little while, so it shows.
+    end = x[-1] + max((x[-1] - x[0]) / 25, 30.0)
     ax_head.stackplot(
-        x,
-        [counts for _, counts in series.values()],
+        [*x, end],
+        [[*counts, counts[-1]] for _, counts in series.values()],
         labels=labels,
         step="post",
         colors=[colours[i % len(colours)] for i in range(len(labels))],
