@@ -21,7 +21,7 @@ import orgdiff
 from orgdiff.formats.mermaid import label
 from orgdiff.formats.table import neutralise
 from orgdiff.model import Snapshot
-from tests.strategies import snapshots
+from tests.strategies import snapshots, timelines
 
 EXAMPLE = Path(__file__).parent / "data" / "example"
 NASTY = 'A "quoted" [x] (y) {z} <b>#1</b> & `code` *em* _u_ |p|; \\n end'
@@ -321,3 +321,34 @@ def test_export_command_mermaid_to_standard_output() -> None:
     done = orgdiff_cli("export", "2022", "--format", "mermaid")
     assert (done.returncode, done.stderr) == (0, b"")
     assert done.stdout.decode() == orgdiff.export(example().at("2022"), "mermaid")
+
+
+@settings(max_examples=25)
+@given(timelines(max_snapshots=3))
+def test_table_csv_and_parquet_hold_every_person_of_every_snapshot(tl: orgdiff.Timeline) -> None:
+    """Invariant: the csv module and pyarrow read back one row per person per snapshot,
+    with the same values (CSV cells neutralised)."""
+    expected = [
+        (s.date.isoformat(), p.id, s.name_of(p.id), p.unit, p.reports_to or "", p.title or "")
+        for s in tl.snapshots
+        for p in s.people.values()
+    ]
+    rows = list(csv.DictReader(io.StringIO(str(orgdiff.export(tl, "table-csv")))))
+    got = [
+        tuple(r[k] for k in ("date", "person", "name", "unit", "manager", "title")) for r in rows
+    ]
+    assert [tuple(neutralise(c) for c in row) for row in expected] == got
+    data = orgdiff.export(tl, "parquet")
+    assert isinstance(data, bytes)
+    table = pq.read_table(io.BytesIO(data)).to_pylist()
+    assert expected == [
+        (
+            r["date"].isoformat(),
+            r["person"],
+            r["name"],
+            r["unit"],
+            r["manager"] or "",
+            r["title"] or "",
+        )
+        for r in table
+    ]
