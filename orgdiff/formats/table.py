@@ -114,10 +114,21 @@ def write_table_parquet(snapshots: Iterable[Snapshot]) -> bytes:
     sink = io.BytesIO()
     with pq.ParquetWriter(sink, schema) as writer:
         for snap in snapshots:
-            columns: list[list[Any]] = [[] for _ in COLUMNS]
-            for row in rows((snap,)):
-                for col, value in zip(columns, row, strict=True):
-                    col.append(value)
-            columns[-1] = [list(s) for s in columns[-1]]
+            # Column by column: no tuple per row, strings shared with the model.
+            people = list(snap.people.values())
+            ids, units = snap.identities, snap.units
+            names = [ids[p.id].name if p.id in ids else p.id for p in people]
+            unit_names = [units[p.unit].name if p.unit in units else None for p in people]
+            columns: list[Any] = [
+                pa.array([snap.date] * len(people), pa.date32()),
+                [p.id for p in people],
+                names,
+                [p.unit for p in people],
+                unit_names,
+                [p.reports_to for p in people],
+                [p.title for p in people],
+                [p.confidence.value for p in people],
+                [p.sources for p in people],
+            ]
             writer.write_table(pa.Table.from_arrays(columns, schema=schema))
     return sink.getvalue()
