@@ -352,3 +352,21 @@ def test_table_csv_and_parquet_hold_every_person_of_every_snapshot(tl: orgdiff.T
         )
         for r in table
     ]
+
+
+def test_a_missing_pyarrow_is_one_line(tmp_path: Path) -> None:
+    """Without pyarrow: exit 2 and the extra to install, no traceback, no file."""
+    blocker = tmp_path / "block"
+    blocker.mkdir()
+    (blocker / "pyarrow.py").write_text("raise ImportError('no pyarrow here')\n")
+    out = tmp_path / "x.parquet"
+    code = "import sys; sys.path.insert(0, sys.argv[1]); from orgdiff.cli import main; main(sys.argv[2:])"
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(blocker), "--org", str(EXAMPLE), "export", "-o", str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == "orgdiff: error: Parquet needs pyarrow: pip install 'orgdiff[parquet]'\n"
+    assert not out.exists()
