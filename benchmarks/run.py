@@ -159,7 +159,11 @@ def report(size: int, folder: Path, results: dict[str, dict[str, Any]]) -> list[
         f"### {size:,} people",
         "",
         f"Dataset {_mb(data)}: dataset.yaml {_mb(files[0].stat().st_size)}, snapshots {snaps}; "
-        f"{facts.get('changes', '?'):,} changes in {facts.get('events', '?'):,} events.",
+        + (
+            f"{facts['changes']:,} changes in {facts['events']:,} events."
+            if facts
+            else "(diff not measured)."
+        ),
         "",
         "| measurement | median | x scan | x naive | peak memory | x data |",
         "|---|---:|---:|---:|---:|---:|",
