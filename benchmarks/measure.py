@@ -47,6 +47,9 @@ KINDS = (
     "cli-diff-warm",
     "help",
     "python",
+    "stats",
+    "table-csv",
+    "parquet",
 )
 COMMANDS = ("cli-validate-cold", "cli-validate-warm", "cli-diff-cold", "cli-diff-warm")
 
@@ -103,6 +106,14 @@ def _setup(kind: str, folder: Path) -> tuple[Callable[[], Any], Callable[[Any], 
     if kind == "dot":
         d = orgdiff.diff(before, after)
         return (lambda: orgdiff.render(d).source), (lambda src: {"dot_bytes": len(src)})
+    if kind == "stats":
+        from orgdiff.stats import timeline_stats
+
+        return (lambda: timeline_stats(tl)), (
+            lambda ts: {"units": sum(s.units for s in ts.snapshots)}
+        )
+    if kind in ("table-csv", "parquet"):
+        return (lambda: orgdiff.export(tl, kind)), (lambda data: {"bytes": len(data)})
     if kind == "deepdiff":
         from deepdiff import DeepDiff
 

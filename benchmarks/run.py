@@ -20,6 +20,9 @@ so that each one's peak memory is its own:
 - ``cli-validate-cold``/``-warm``, ``cli-diff-cold``/``-warm``: the whole
   ``orgdiff validate`` and ``orgdiff diff`` commands in new processes, from an
   empty cache folder and from the cache the run before wrote;
+- ``stats``: ``orgdiff.stats.timeline_stats``, the numbers of every snapshot and
+  of the period between them; ``table-csv`` and ``parquet``: ``orgdiff.export``
+  of the whole timeline as one long table.
 
 and once per run, whatever the sizes: ``orgdiff --help`` against
 ``python -c pass`` (start-up), bytecode compiled.
@@ -61,6 +64,9 @@ LABELS = {
     "cli-validate-warm": "`orgdiff validate`, cached",
     "cli-diff-cold": "`orgdiff diff`, empty cache",
     "cli-diff-warm": "`orgdiff diff`, cached",
+    "stats": "**orgdiff stats** (every snapshot and period)",
+    "table-csv": "**export table-csv** (every snapshot)",
+    "parquet": "**export parquet** (every snapshot)",
 }
 STARTUP = {"python": "`python -c pass`", "help": "`orgdiff --help`"}
 STARTUP_REPEAT = 21
@@ -156,6 +162,10 @@ def _seconds(s: float) -> str:
     return f"{s:.3f} s" if s < 10 else f"{s:.1f} s"
 
 
+def _size(n: int) -> str:
+    return f"{n // 1_000_000}M" if n >= 1_000_000 else f"{n // 1000}k"
+
+
 def report(size: int, folder: Path, results: dict[str, dict[str, Any]]) -> list[str]:
     files = [folder / "dataset.yaml", *sorted((folder / "snapshots").glob("*.yaml"))]
     data = sum(p.stat().st_size for p in files)
@@ -167,7 +177,11 @@ def report(size: int, folder: Path, results: dict[str, dict[str, Any]]) -> list[
         f"### {size:,} people",
         "",
         f"Dataset {_mb(data)}: dataset.yaml {_mb(files[0].stat().st_size)}, snapshots {snaps}; "
-        f"{facts.get('changes', '?'):,} changes in {facts.get('events', '?'):,} events.",
+        + (
+            f"{facts['changes']:,} changes in {facts['events']:,} events."
+            if facts
+            else "(diff not measured)."
+        ),
         "",
         "| measurement | median | CPU | x scan | x naive | peak memory | x data |",
         "|---|---:|---:|---:|---:|---:|---:|",
@@ -231,6 +245,18 @@ def targets(
         if "load" in r and "scan" in r:
             ratio = r["load"]["cpu"] / r["scan"]["cpu"]
             row("100k: load + validate ≤ 1.4 x event scan", f"{ratio:.2f} x", ratio <= 1.4)
+    for size, (_, r) in sorted(all_results.items()):
+        if size < 10_000 or "load" not in r:
+            continue
+        load = r["load"]["median"]
+        for kind, text in (
+            ("stats", "stats"),
+            ("table-csv", "export table-csv"),
+            ("parquet", "export parquet"),
+        ):
+            if kind in r:
+                ratio = r[kind]["median"] / load
+                row(f"{_size(size)}: {text} ≤ 1 x load", f"{ratio:.3f} x", ratio <= 1)
     if 1_000_000 in all_results:
         folder, r = all_results[1_000_000]
         files = [folder / "dataset.yaml", *sorted((folder / "snapshots").glob("*.yaml"))]

@@ -19,6 +19,7 @@ if _TYPE_CHECKING:
     from .dump import dump, save
     from .engine import EngineUnavailable, RenderError, render_dot, to_svg
     from .errors import DateError, OrgDataError, OrgdiffError, Problem, UnknownIdError
+    from .exports import export
     from .load import default_dataset, load, parse_snapshot
     from .model import Confidence, Identity, Person, Relation, Snapshot, Source, Timeline, Unit
     from .render import render
@@ -53,6 +54,7 @@ _WHERE = {
     "default_dataset": "load",
     "diff": "diff",
     "dump": "dump",
+    "export": "exports",
     "lineage": "diff",
     "load": "load",
     "parse_snapshot": "load",
@@ -138,6 +140,7 @@ __all__ = [
     "default_dataset",
     "diff",
     "dump",
+    "export",
     "lineage",
     "load",
     "parse_snapshot",

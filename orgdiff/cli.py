@@ -1056,6 +1056,158 @@ def cache_clear() -> None:
     )
 
 
+STATS_FORMATS = ("text", "json", "csv", "svg", "png")
+
+
+@cli.command()
+@click.argument("date", required=False)
+@click.option(
+    "--over-time",
+    is_flag=True,
+    help="Every snapshot and every period between them (also: no DATE).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(STATS_FORMATS, case_sensitive=False),
+    help="text, json or csv; svg or png: plots over time (needs orgdiff[plots]). "
+    "Default: from the extension of -o, else text.",
+)
+@click.option(
+    "--span-threshold",
+    type=click.IntRange(min=0),
+    default=8,
+    show_default=True,
+    metavar="N",
+    help="List the managers with more than N direct reports.",
+)
+@_output_option
+@_org_option
+@pass_ctx
+@_reports_errors
+def stats(
+    ctx: _Context,
+    date: str | None,
+    over_time: bool,
+    fmt: str | None,
+    span_threshold: int,
+    output: str | None,
+) -> None:
+    """Numbers of the org at DATE, or over time: headcount, depth, span, churn.
+
+    Per unit and for the whole org: headcount (direct and with sub-units),
+    units, depth (people in the reporting chain from the top: a chain that stops
+    at an unknown manager has no depth), span of control (direct reports per
+    manager), people whose manager is not known (the root's leads left out) and
+    facts by confidence. With --over-time or no DATE: the same per snapshot,
+    the changes per period (units added, removed, renamed, moved; lead changes;
+    people listed and unlisted) and each person's number of manager changes.
+    --format svg or png draws these over time (ORG-stats.FORMAT here unless -o
+    says where).
+    """
+    from .errors import OrgdiffError
+    from .stats import snapshot_stats, stats_csv, stats_json, stats_text, timeline_stats
+
+    if fmt is None and output is not None and output.lower().endswith(".csv"):
+        fmt = "csv"
+    fmt = _pick_format(fmt, output, STATS_FORMATS, "text")
+    tl = ctx.timeline()
+    names = {pid: ident.name for pid, ident in tl.people.items()}
+    result: Any
+    if fmt in ("svg", "png") or over_time or date is None:
+        if date is not None and not over_time:
+            raise OrgdiffError("the plots are over time: drop DATE, or use --format text/json/csv")
+        # --over-time DATE: the snapshots up to DATE.
+        upto = tl.between(until=tl.at(date).date) if date is not None else None
+        result = timeline_stats(tl, snapshots=upto, span_threshold=span_threshold)
+    else:
+        snap = tl.at(date)
+        past = _past_the_last(tl, date, snap)
+        if past is not None:
+            _note(past)
+        result = snapshot_stats(snap, span_threshold=span_threshold)
+    if fmt in ("svg", "png"):
+        from .plots import stats_image
+
+        name = f"{_slug(ctx.org_slug(tl))}-stats.{fmt}"
+        _deliver(stats_image(result, fmt), output, default_name=name, dataset=ctx.folder())
+    elif fmt == "json":
+        _deliver(_json(stats_json(result)), output, dataset=ctx.folder())
+    elif fmt == "csv":
+        _deliver(stats_csv(result), output, dataset=ctx.folder())
+    else:
+        _deliver(stats_text(result, names), output, dataset=ctx.folder())
+
+
+EXPORT_EXTENSIONS = {
+    ".mmd": "mermaid",
+    ".mermaid": "mermaid",
+    ".json": "json",
+    ".graphml": "graphml",
+    ".csv": "table-csv",
+    ".parquet": "parquet",
+}
+
+
+@cli.command()
+@click.argument("date", required=False)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(
+        ["mermaid", "json", "node-link", "graphml", "csv", "table-csv", "parquet"],
+        case_sensitive=False,
+    ),
+    help="mermaid, json (flat node list), node-link (networkx), graphml (yEd, Gephi), "
+    "csv (one row per person, as `orgdiff import` reads), table-csv or parquet (the long table). Default: from the extension of -o.",
+)
+@_output_option
+@_org_option
+@pass_ctx
+@_reports_errors
+def export(ctx: _Context, date: str | None, fmt: str | None, output: str | None) -> None:
+    """Write the org at DATE in a format other tools read.
+
+    mermaid: a flowchart for Markdown on GitHub and GitLab; json: one object
+    per person (id, parentId, name, title, unit, confidence), as d3-org-chart
+    takes it; node-link: units and people as networkx's node-link JSON;
+    graphml: for yEd and Gephi, units as groups; csv: one row per person, the
+    shape `orgdiff import` reads. table-csv and parquet: one row
+    per person per snapshot (date, person, unit, manager, title, confidence,
+    sources): every snapshot without DATE, that one with it. DATE defaults to
+    the latest snapshot for the other formats.
+    """
+    from .errors import OrgdiffError
+    from .exports import export as write
+
+    ext = os.path.splitext(str(output).lower())[1] if output not in (None, "-") else ""
+    implied = EXPORT_EXTENSIONS.get(ext)
+    if fmt is not None and implied is not None and fmt.lower() != implied:
+        compatible = (fmt.lower(), implied) in (("node-link", "json"), ("csv", "table-csv"))
+        if not compatible:
+            raise OrgdiffError(
+                f"--format {fmt.lower()} does not match {output}, whose extension {ext} means "
+                f"{implied}; drop --format or rename the file"
+            )
+    fmt = fmt if fmt is not None else implied
+    if fmt is None:
+        raise OrgdiffError(
+            "pass --format (mermaid, json, node-link, graphml, csv, table-csv, parquet)"
+        )
+    fmt = fmt.lower()
+    tl = ctx.timeline()
+    if fmt in ("table-csv", "parquet") and date is None:
+        data = write(tl, fmt)
+    else:
+        snap = tl.at(date if date is not None else "latest")
+        if date is not None:
+            past = _past_the_last(tl, date, snap)
+            if past is not None:
+                _note(past)
+        data = write(snap, fmt)
+    _deliver(data, output, dataset=ctx.folder())
+
+
 def _utf8_streams() -> None:
     """Write UTF-8 whatever the terminal's locale says: names are often CJK."""
     for stream in (sys.stdout, sys.stderr):

@@ -12,7 +12,7 @@ import datetime as dt
 import enum
 from collections.abc import Iterable, Iterator, Mapping
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from attrs import field, frozen
 
@@ -22,6 +22,7 @@ from .suggest import did_you_mean
 
 if TYPE_CHECKING:
     from .diff import Change, Diff, HistoryEntry
+    from .stats import SnapshotStats
 
 __all__ = [
     "Confidence",
@@ -267,6 +268,19 @@ class Snapshot:
         from .engine import to_svg
 
         return to_svg(self)
+
+    def stats(self, *, span_threshold: int = 8) -> SnapshotStats:
+        """Headcount, depth, span of control and more: see :mod:`orgdiff.stats`."""
+        from .stats import snapshot_stats
+
+        return snapshot_stats(self, span_threshold=span_threshold)
+
+    def to_networkx(self) -> Any:
+        """The snapshot as a ``networkx.DiGraph`` (needs networkx): see
+        :mod:`orgdiff.formats.networkx`."""
+        from .formats.networkx import to_networkx
+
+        return to_networkx(self)
 
     def name_of(self, entity_id: str) -> str:
         """The display name of a unit or person id (the id itself if unknown)."""

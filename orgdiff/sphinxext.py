@@ -52,6 +52,10 @@ Options (all optional):
     self-contained page, written next to the images and embedded in an
     iframe, with a time slider, pan and zoom, search and each box's facts.
 
+``orgstats`` (no argument; ``:dataset:``, ``:caption:``, ``:class:``) draws the
+dataset's numbers over time (headcount by top-level unit, depth and span of
+control, reorganisations) with matplotlib, the ``orgdiff[plots]`` extra.
+
 Charts are SVG made by orgdiff's own engine (Graphviz's ``dot`` when it is on
 PATH, else the WebAssembly build on PyPI: no system package is needed) and
 inlined, so their text is real text in the page. SVG is cached by its DOT
@@ -648,6 +652,39 @@ ol.orgdiff-sources { font-size: 0.9em; }
 """
 
 
+class OrgStats(_OrgDirective):
+    """``{orgstats}``: the dataset's numbers over time as plots (needs matplotlib):
+    headcount by top-level unit, depth and span of control, reorganisations."""
+
+    option_spec: ClassVar[dict[str, Callable[[str], Any]]] = {
+        "dataset": directives.unchanged_required,
+        "caption": directives.unchanged,
+        "class": directives.class_option,
+    }
+
+    def run(self) -> list[nodes.Node]:
+        try:
+            from .plots import stats_image
+            from .stats import timeline_stats
+
+            tl = self.timeline()
+            svg = stats_image(timeline_stats(tl), "svg").decode("utf-8")
+        except OrgdiffError as exc:
+            return self.fail(exc)
+        prefix = f"orgstats{self.env.new_serialno('orgdiff')}"
+        # matplotlib's ids (clip paths, markers) are unique in the page with a prefix.
+        svg = re.sub(r'( id="|url\(#|xlink:href="#)', rf"\1{prefix}-", svg)
+        alt = f"{tl.name} over time: headcount, depth and span, reorganisations"
+        figure = nodes.figure(classes=["orgdiff-chart", *self.options.get("class", [])])
+        figure += orgdiff_svg(svg=_clean(svg, alt), date="", folded=False)
+        caption = self.options.get("caption", alt)
+        inline, messages = self.parse_inline(caption)
+        figure += nodes.caption(caption, "", *inline)
+        figure.extend(messages)
+        self.set_source_info(figure)
+        return [figure]
+
+
 def _resolve_config(app: Sphinx, config: Config) -> None:
     """``orgdiff_dataset`` is relative to conf.py: make it absolute once."""
     value = config.orgdiff_dataset
@@ -719,6 +756,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("orgchart", OrgChart)
     app.add_directive("orgdiff", OrgDiff)
     app.add_directive("orgtimeline", OrgTimeline)
+    app.add_directive("orgstats", OrgStats)
     app.connect("config-inited", _resolve_config)
     app.connect("builder-inited", _add_css)
     app.connect("build-finished", _write_css)

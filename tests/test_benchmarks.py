@@ -124,7 +124,7 @@ def test_runner_reports_what_was_measured_when_a_baseline_is_skipped(tmp_path: P
             "--repeat",
             "1",
             "--skip",
-            "scan,naive,naive-nogc,deepdiff,dot,help,python",
+            "scan,naive,naive-nogc,deepdiff,dot,help,python,stats,table-csv,parquet",
             "--data",
             str(tmp_path),
             "--json",

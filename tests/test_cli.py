@@ -51,6 +51,8 @@ USAGE = {
     "timeline": "Usage: orgdiff timeline [OPTIONS]",
     "import": "Usage: orgdiff import [OPTIONS] CSV_OR_FOLDER",
     "cache": "Usage: orgdiff cache [OPTIONS] COMMAND [ARGS]...",
+    "stats": "Usage: orgdiff stats [OPTIONS] [DATE]",
+    "export": "Usage: orgdiff export [OPTIONS] [DATE]",
 }
 
 

@@ -45,6 +45,7 @@ PAGES = [
     "quickstart.html",
     "meta-ai-timeline.html",
     "gallery.html",
+    "numbers.html",
     "tutorial.html",
     "data-format.html",
     "cli.html",

@@ -379,7 +379,7 @@ def test_a_bad_setting_does_not_break_import_or_other_commands(tmp_path: Path) -
     work whatever the render settings hold."""
     env = {name: value for name, value, _ in SETTINGS}
     done = subprocess.run(
-        [sys.executable, "-c", "import orgdiff; print(orgdiff.engine.DEFAULT_TIMEOUT)"],
+        [sys.executable, "-c", "import orgdiff.engine; print(orgdiff.engine.DEFAULT_TIMEOUT)"],
         env={**os.environ, **env},
         capture_output=True,
         text=True,
