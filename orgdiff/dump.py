@@ -212,11 +212,15 @@ def _plain(value: Any) -> str | None:
     return None
 
 
-def _fast_entry(key: str, entry: dict[str, Any]) -> str | None:
+def _fast_entry(key: str, entry: dict[str, Any] | str) -> str | None:
     """The lines of ``key: entry`` in a section of ``_emit``'s output (two
     spaces in), written directly, or ``None`` when some key or value is not
     plain text (then PyYAML writes it)."""
-    if not entry or _PLAIN_FLOW.fullmatch(key) is None:
+    if _PLAIN_FLOW.fullmatch(key) is None:
+        return None
+    if isinstance(entry, str):
+        return f"  {key}: {entry}\n" if _PLAIN_FLOW.fullmatch(entry) is not None else None
+    if not entry:
         return None
     parts = []
     for k, v in entry.items():
@@ -249,7 +253,7 @@ def _fast(doc: dict[str, Any], sections: tuple[str, ...]) -> str:
         flush()
         out.append(f"{name}:\n")
         for key, entry in value.items():
-            line = _fast_entry(key, entry) if type(entry) in (dict, _Flow) else None
+            line = _fast_entry(key, entry) if type(entry) in (dict, _Flow, str) else None
             if line is None:
                 # Written in a section of its own, whose heading is then dropped.
                 line = _emit({name: {key: entry}}).split("\n", 1)[1]

@@ -181,3 +181,18 @@ def test_datasets_dump_as_pyyaml_does(folder: Path) -> None:
     assert _emit(_dataset(tl)) == orgdiff.dump(tl)
     for snap in tl:
         assert _emit(_snapshot(snap)) == orgdiff.dump(snap)
+
+
+@given(
+    st.dictionaries(_HOSTILE, _HOSTILE, max_size=5),
+    st.dictionaries(st.text(alphabet="aZ09 -", min_size=1, max_size=8), _HOSTILE, max_size=5),
+)
+def test_fast_writer_of_plain_mappings_is_pyyaml(
+    people: dict[str, str], units: dict[str, str]
+) -> None:
+    """Protects: a mapping of text to text (the import's ``hr-ids.yaml``) written directly
+    is PyYAML's very bytes, whatever the texts."""
+    from orgdiff.dump import _emit, _fast
+
+    body = {"people": people, "units": units}
+    assert _emit(body) == _fast(body, ("people", "units"))

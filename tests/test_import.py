@@ -124,6 +124,17 @@ BAD = [
             "F.csv:3: Title: the title contains a control character or noncharacter (U+0007)",
         ],
     ),
+    (
+        "department-cycle",
+        "Employee ID,Name,Manager ID,Department,Parent Department\n"
+        "1,Ada Park,,Eng,Ops\n2,Ben Okafor,1,Ops,Sales\n3,Cai Lin,2,Sales,Eng\n"
+        "4,Dee Moss,3,Lab,Eng\n",
+        [
+            "F.csv: Department: departments form a cycle: Eng → Ops → Sales → Eng",
+            "F.csv: Department: departments form a cycle: Ops → Sales → Eng → Ops",
+            "F.csv: Department: departments form a cycle: Sales → Eng → Ops → Sales",
+        ],
+    ),
     ("header-only", HEAD, ["F.csv: -: no people in the export, only a header"]),
     ("empty", "", ["F.csv: -: the file is empty"]),
     (
