@@ -35,6 +35,14 @@ class _Flow(dict[str, Any]):
     """A mapping to be written on one line."""
 
 
+class _PlainFlow(_Flow):
+    """A one-line mapping whose values are all plain text (``_PLAIN_FLOW``)."""
+
+
+class _PlainBlock(dict[str, Any]):
+    """A block mapping whose values are all plain text (``_PLAIN_FLOW``)."""
+
+
 class _Dumper(_Emitter, SafeRepresenter, BaseResolver):
     """Every scalar is text (as orgdiff reads it), so nothing needs quoting
     merely because YAML 1.1 would have read it as a number or a boolean."""
@@ -65,6 +73,8 @@ def _represent_list(dumper: SafeRepresenter, data: list[Any]) -> yaml.SequenceNo
 
 
 _Dumper.add_representer(_Flow, _represent_flow)
+_Dumper.add_representer(_PlainFlow, _represent_flow)
+_Dumper.add_representer(_PlainBlock, SafeRepresenter.represent_dict)
 _Dumper.add_representer(list, _represent_list)
 
 
@@ -83,8 +93,9 @@ def _entry(fields: dict[str, Any]) -> dict[str, Any]:
             kept[key] = list(value)
             flow[key] = list(value)
     width = _flow_width(kept)
-    if width is None:
-        width = len(_emit({"x": flow}).strip()) - 3
+    if width is not None:  # every value is plain text
+        return _PlainFlow(flow) if width <= FLOW_WIDTH else _PlainBlock(kept)
+    width = len(_emit({"x": flow}).strip()) - 3
     if width <= FLOW_WIDTH:
         return flow
     return kept
@@ -222,6 +233,20 @@ def _fast_entry(key: str, entry: dict[str, Any] | str) -> str | None:
         return f"  {key}: {entry}\n" if _PLAIN_FLOW.fullmatch(entry) is not None else None
     if not entry:
         return None
+    if type(entry) is _PlainFlow:
+        return (
+            f"  {key}: {{"
+            + ", ".join(
+                f"{k}: {v}" if type(v) is str else f"{k}: [{', '.join(v)}]"
+                for k, v in entry.items()
+            )
+            + "}\n"
+        )
+    if type(entry) is _PlainBlock:
+        return f"  {key}:\n" + "".join(
+            f"    {k}: {v}\n" if type(v) is str else f"    {k}: [{', '.join(v)}]\n"
+            for k, v in entry.items()
+        )
     parts = []
     for k, v in entry.items():
         text = _plain(v)
@@ -231,6 +256,9 @@ def _fast_entry(key: str, entry: dict[str, Any] | str) -> str | None:
     if isinstance(entry, _Flow):
         return f"  {key}: {{" + ", ".join(f"{k}: {t}" for k, t in parts) + "}\n"
     return f"  {key}:\n" + "".join(f"    {k}: {t}\n" for k, t in parts)
+
+
+_FAST_TYPES = (dict, _Flow, _PlainFlow, _PlainBlock, str)
 
 
 def _fast(doc: dict[str, Any], sections: tuple[str, ...]) -> str:
@@ -253,7 +281,7 @@ def _fast(doc: dict[str, Any], sections: tuple[str, ...]) -> str:
         flush()
         out.append(f"{name}:\n")
         for key, entry in value.items():
-            line = _fast_entry(key, entry) if type(entry) in (dict, _Flow, str) else None
+            line = _fast_entry(key, entry) if type(entry) in _FAST_TYPES else None
             if line is None:
                 # Written in a section of its own, whose heading is then dropped.
                 line = _emit({name: {key: entry}}).split("\n", 1)[1]
