@@ -35,6 +35,14 @@ class _Flow(dict[str, Any]):
     """A mapping to be written on one line."""
 
 
+class _PlainFlow(_Flow):
+    """A one-line mapping whose values are all plain text (``_PLAIN_FLOW``)."""
+
+
+class _PlainBlock(dict[str, Any]):
+    """A block mapping whose values are all plain text (``_PLAIN_FLOW``)."""
+
+
 class _Dumper(_Emitter, SafeRepresenter, BaseResolver):
     """Every scalar is text (as orgdiff reads it), so nothing needs quoting
     merely because YAML 1.1 would have read it as a number or a boolean."""
@@ -65,6 +73,8 @@ def _represent_list(dumper: SafeRepresenter, data: list[Any]) -> yaml.SequenceNo
 
 
 _Dumper.add_representer(_Flow, _represent_flow)
+_Dumper.add_representer(_PlainFlow, _represent_flow)
+_Dumper.add_representer(_PlainBlock, SafeRepresenter.represent_dict)
 _Dumper.add_representer(list, _represent_list)
 
 
@@ -83,8 +93,9 @@ def _entry(fields: dict[str, Any]) -> dict[str, Any]:
             kept[key] = list(value)
             flow[key] = list(value)
     width = _flow_width(kept)
-    if width is None:
-        width = len(_emit({"x": flow}).strip()) - 3
+    if width is not None:  # every value is plain text
+        return _PlainFlow(flow) if width <= FLOW_WIDTH else _PlainBlock(kept)
+    width = len(_emit({"x": flow}).strip()) - 3
     if width <= FLOW_WIDTH:
         return flow
     return kept
@@ -197,12 +208,94 @@ def _dataset(tl: Timeline) -> dict[str, Any]:
     return out
 
 
+def _plain(value: Any) -> str | None:
+    """``value`` as libyaml writes it inside a flow or block entry, when it is
+    plain text (or a list of plain text) that needs no quoting; else ``None``."""
+    plain = _PLAIN_FLOW.fullmatch
+    if isinstance(value, str):
+        return value if plain(value) is not None else None
+    if (
+        isinstance(value, list)
+        and value
+        and all(isinstance(x, str) and plain(x) is not None for x in value)
+    ):
+        return "[" + ", ".join(value) + "]"
+    return None
+
+
+def _fast_entry(key: str, entry: dict[str, Any] | str) -> str | None:
+    """The lines of ``key: entry`` in a section of ``_emit``'s output (two
+    spaces in), written directly, or ``None`` when some key or value is not
+    plain text (then PyYAML writes it)."""
+    if _PLAIN_FLOW.fullmatch(key) is None:
+        return None
+    if isinstance(entry, str):
+        return f"  {key}: {entry}\n" if _PLAIN_FLOW.fullmatch(entry) is not None else None
+    if not entry:
+        return None
+    if type(entry) is _PlainFlow:
+        return (
+            f"  {key}: {{"
+            + ", ".join(
+                f"{k}: {v}" if type(v) is str else f"{k}: [{', '.join(v)}]"
+                for k, v in entry.items()
+            )
+            + "}\n"
+        )
+    if type(entry) is _PlainBlock:
+        return f"  {key}:\n" + "".join(
+            f"    {k}: {v}\n" if type(v) is str else f"    {k}: [{', '.join(v)}]\n"
+            for k, v in entry.items()
+        )
+    parts = []
+    for k, v in entry.items():
+        text = _plain(v)
+        if text is None:
+            return None
+        parts.append((k, text))
+    if isinstance(entry, _Flow):
+        return f"  {key}: {{" + ", ".join(f"{k}: {t}" for k, t in parts) + "}\n"
+    return f"  {key}:\n" + "".join(f"    {k}: {t}\n" for k, t in parts)
+
+
+_FAST_TYPES = (dict, _Flow, _PlainFlow, _PlainBlock, str)
+
+
+def _fast(doc: dict[str, Any], sections: tuple[str, ...]) -> str:
+    """``_emit(doc)``, byte for byte, with the mapping entries of ``sections``
+    (units, people: the bulk of a big org) that are plain text written directly
+    instead of through PyYAML's representer; anything else goes through PyYAML,
+    in the same place of the document so that it is written as it would be."""
+    out: list[str] = []
+    rest: dict[str, Any] = {}
+
+    def flush() -> None:
+        if rest:
+            out.append(_emit(dict(rest)))
+            rest.clear()
+
+    for name, value in doc.items():
+        if name not in sections or not isinstance(value, dict) or not value:
+            rest[name] = value
+            continue
+        flush()
+        out.append(f"{name}:\n")
+        for key, entry in value.items():
+            line = _fast_entry(key, entry) if type(entry) in _FAST_TYPES else None
+            if line is None:
+                # Written in a section of its own, whose heading is then dropped.
+                line = _emit({name: {key: entry}}).split("\n", 1)[1]
+            out.append(line)
+    flush()
+    return "".join(out)
+
+
 def dump(obj: Snapshot | Timeline) -> str:
     """YAML text of a snapshot file, or of a timeline's ``dataset.yaml``."""
     if isinstance(obj, Snapshot):
-        return _emit(_snapshot(obj))
+        return _fast(_snapshot(obj), ("units", "people"))
     if isinstance(obj, Timeline):
-        return _emit(_dataset(obj))
+        return _fast(_dataset(obj), ("people",))
     raise TypeError(f"dump() takes a Snapshot or a Timeline, not {type(obj).__name__}")
 
 

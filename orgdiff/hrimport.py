@@ -69,12 +69,19 @@ def slug(text: str) -> str:
     return "-".join(_WORD.findall(text))
 
 
-def _fresh(base: str, taken: set[str], fallback: str) -> str:
+def _fresh(base: str, taken: set[str], fallback: str, tried: dict[str, int] | None = None) -> str:
+    """``base``, else the first of ``base-2``, ``base-3``... not in ``taken``
+    (which it joins). ``tried`` remembers, per base, the last number tried, so
+    that many people of the same name cost linear time, not quadratic: the
+    numbers below it are taken already, and ``taken`` only grows."""
     base = base or fallback
-    candidate, n = base, 1
+    n = tried.get(base, 1) if tried is not None else 1
+    candidate = base if n == 1 else f"{base}-{n}"
     while candidate in taken:
         n += 1
         candidate = f"{base}-{n}"
+    if tried is not None:
+        tried[base] = n
     taken.add(candidate)
     return candidate
 
@@ -120,14 +127,14 @@ class Registry:
         return Registry(dict(data.get("people") or {}), dict(data.get("units") or {}))
 
     def dump(self) -> str:
-        from .dump import _emit
+        from .dump import _fast
 
         head = (
             "# Written by `orgdiff import`: which HR employee id is which person id, and\n"
             "# which department name is which unit id, so ids stay the same across exports.\n"
         )
         body = {"people": dict(self.people), "units": dict(self.units)}
-        return head + _emit(body)
+        return head + _fast(body, ("people", "units"))
 
 
 class _Problems:
@@ -240,10 +247,11 @@ def snapshot_of(
     # Person ids: kept for known employees, new ones from their names.
     people_ids = dict(registry.people)
     taken = set(people_ids.values()) | set(identities)
+    tried: dict[str, int] = {}
     for base, emp in sorted(
         (slug(r.name), r.employee_id) for r in rows if r.employee_id not in people_ids
     ):
-        people_ids[emp] = _fresh(base, taken, "person")
+        people_ids[emp] = _fresh(base, taken, "person", tried)
     pid = people_ids
 
     # Departments, their heads and parents.
@@ -277,14 +285,28 @@ def snapshot_of(
             above = Counter(dept_of[m] for h in hs if (m := managers[h.employee_id]) is not None)
             parent[d] = min(above, key=lambda x: (-above[x], x)) if above else None
     # Department cycles.
-    for d in sorted(parent):
-        path, node = [d], parent[d]
-        while node is not None and node not in path:
+    # Each department walks up once (linear in the departments, however deep the
+    # tree); each department on a cycle reports it, starting from itself.
+    cycle_of: dict[str, list[str]] = {}
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    for start in parent:
+        path: list[str] = []
+        node: str | None = start
+        while node is not None and state.get(node, 0) == 0:
+            state[node] = 1
             path.append(node)
             node = parent.get(node)
-        if node == d:
-            text = " → ".join([*path, d])
-            out.add(0, col["department"], f"departments form a cycle: {text}")
+        if node is not None and state.get(node) == 1:
+            cycle = path[path.index(node) :]
+            for e in cycle:
+                cycle_of[e] = cycle
+        for e in path:
+            state[e] = 2
+    for d in sorted(cycle_of):
+        cycle = cycle_of[d]
+        k = cycle.index(d)
+        text = " → ".join([*cycle[k:], *cycle[:k], d])
+        out.add(0, col["department"], f"departments form a cycle: {text}")
     if out.found:
         raise ExportError(out.found)
 
@@ -302,8 +324,9 @@ def snapshot_of(
     # Unit ids: kept for known department names, new ones from the names.
     unit_ids = dict(registry.units)
     utaken = set(unit_ids.values())
+    utried: dict[str, int] = {}
     for d in sorted(d for d in parent if d not in unit_ids):
-        unit_ids[d] = _fresh(slug(d), utaken, "unit")
+        unit_ids[d] = _fresh(slug(d), utaken, "unit", utried)
 
     # Units in tree order, children by name; people by unit, leads first.
     children: dict[str | None, list[str]] = {}
@@ -315,10 +338,13 @@ def snapshot_of(
         d = stack.pop()
         order.append(d)
         stack.extend(sorted(children.get(d, []), reverse=True))
-    ancestors: dict[str, set[str]] = {}
-    for d in order:
-        p = parent[d]
-        ancestors[d] = {d} | (ancestors[p] if p is not None else set())
+    # A department's subtree is the run of ``order`` from it (pre-order): an
+    # ancestor test in constant time, without a set of ancestors per department.
+    index = {d: i for i, d in enumerate(order)}
+    size = dict.fromkeys(order, 1)
+    for d in reversed(order):
+        if (p := parent[d]) is not None:
+            size[p] += size[d]
     units = {
         unit_ids[d]: Unit(
             unit_ids[d],
@@ -338,7 +364,7 @@ def snapshot_of(
         ):
             m = managers[r.employee_id]
             reports_to = pid[m] if m is not None else None
-            if m is not None and dept_of[m] not in ancestors[d]:
+            if m is not None and not (index[a := dept_of[m]] <= index[d] < index[a] + size[a]):
                 # orgdiff keeps reporting lines within a branch of units: a manager
                 # elsewhere is kept as a relation.
                 relations.append(Relation("reports-to", pid[r.employee_id], pid[m]))

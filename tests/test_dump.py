@@ -6,7 +6,9 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
+import strategies
 from hypothesis import example, given
 from hypothesis import strategies as st
 
@@ -91,3 +93,106 @@ def test_flow_width_is_what_is_emitted(entry: dict[str, Any]) -> None:
         assert len("{name: Ada Park, lead: [a-b, c], note: O'Neil (2024).}") == width
     if width is not None:
         assert len(_emit({"x": _Flow(entry)}).strip()) - 3 == width
+
+
+_HOSTILE = st.one_of(
+    st.sampled_from(
+        [
+            "yes",
+            "no",
+            "null",
+            "~",
+            "010",
+            "1e3",
+            "2025-09-01",
+            "-x",
+            "? x",
+            "*x",
+            "&x",
+            "!x",
+            "%x",
+            "@x",
+            "`x",
+            "a: b",
+            "a #b",
+            "a  b",
+            "trail ",
+            " lead",
+            "Éli",
+            "楊立昆",
+            "line\nbreak",
+            "two\n\nbreaks\n",
+            "O'Neil",
+            '"q"',
+            "[x]",
+            "{x}",
+            "a,b",
+            "",
+            "x" * 120,
+        ]
+    ),
+    st.text(alphabet="aZ09 ._/()'-,:#[]{}é\"!&*?%@`|>~\n\t", min_size=1, max_size=12),
+)
+
+
+@st.composite
+def _hostile_snapshots(draw: st.DrawFn) -> Snapshot:
+    """A valid snapshot, then some of its names, titles and notes made hostile to YAML."""
+    snap = draw(strategies.snapshots(max_units=5, max_people=6))
+    units = {
+        uid: attrs.evolve(u, name=draw(_HOSTILE), note=draw(st.none() | _HOSTILE))
+        if draw(st.booleans())
+        else u
+        for uid, u in snap.units.items()
+    }
+    people = {
+        pid: attrs.evolve(p, title=draw(_HOSTILE), note=draw(st.none() | _HOSTILE))
+        if draw(st.booleans())
+        else p
+        for pid, p in snap.people.items()
+    }
+    return attrs.evolve(snap, units=units, people=people, note=draw(st.none() | _HOSTILE))
+
+
+@given(_hostile_snapshots())
+def test_fast_writer_is_pyyaml_byte_for_byte(snap: Snapshot) -> None:
+    """Protects: writing plain entries directly gives PyYAML's very bytes, whatever the texts."""
+    from orgdiff.dump import _emit, _snapshot
+
+    assert _emit(_snapshot(snap)) == orgdiff.dump(snap)
+
+
+@given(strategies.timelines(max_snapshots=2))
+def test_fast_writer_is_pyyaml_for_datasets(tl: orgdiff.Timeline) -> None:
+    """Protects: the dataset file written directly is PyYAML's very bytes."""
+    from orgdiff.dump import _dataset, _emit, _snapshot
+
+    assert _emit(_dataset(tl)) == orgdiff.dump(tl)
+    for snap in tl:
+        assert _emit(_snapshot(snap)) == orgdiff.dump(snap)
+
+
+@pytest.mark.parametrize("folder", [EXAMPLE, Path(__file__).parents[1] / "orgs" / "meta-ai"])
+def test_datasets_dump_as_pyyaml_does(folder: Path) -> None:
+    """The example and Meta AI datasets: the fast writer gives PyYAML's bytes."""
+    from orgdiff.dump import _dataset, _emit, _snapshot
+
+    tl = orgdiff.load(folder)
+    assert _emit(_dataset(tl)) == orgdiff.dump(tl)
+    for snap in tl:
+        assert _emit(_snapshot(snap)) == orgdiff.dump(snap)
+
+
+@given(
+    st.dictionaries(_HOSTILE, _HOSTILE, max_size=5),
+    st.dictionaries(st.text(alphabet="aZ09 -", min_size=1, max_size=8), _HOSTILE, max_size=5),
+)
+def test_fast_writer_of_plain_mappings_is_pyyaml(
+    people: dict[str, str], units: dict[str, str]
+) -> None:
+    """Protects: a mapping of text to text (the import's ``hr-ids.yaml``) written directly
+    is PyYAML's very bytes, whatever the texts."""
+    from orgdiff.dump import _emit, _fast
+
+    body = {"people": people, "units": units}
+    assert _emit(body) == _fast(body, ("people", "units"))

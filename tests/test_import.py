@@ -124,6 +124,17 @@ BAD = [
             "F.csv:3: Title: the title contains a control character or noncharacter (U+0007)",
         ],
     ),
+    (
+        "department-cycle",
+        "Employee ID,Name,Manager ID,Department,Parent Department\n"
+        "1,Ada Park,,Eng,Ops\n2,Ben Okafor,1,Ops,Sales\n3,Cai Lin,2,Sales,Eng\n"
+        "4,Dee Moss,3,Lab,Eng\n",
+        [
+            "F.csv: Department: departments form a cycle: Eng → Ops → Sales → Eng",
+            "F.csv: Department: departments form a cycle: Ops → Sales → Eng → Ops",
+            "F.csv: Department: departments form a cycle: Sales → Eng → Ops → Sales",
+        ],
+    ),
     ("header-only", HEAD, ["F.csv: -: no people in the export, only a header"]),
     ("empty", "", ["F.csv: -: the file is empty"]),
     (
@@ -641,3 +652,20 @@ def test_the_benchmark_runs_and_finds_its_renames() -> None:
         "infer",
     ] == [line.split(" | ")[0].lstrip("| ") for line in lines[4:10]]
     assert "Lineage inferred for 3 units between the two months." == lines[11]
+
+
+def test_many_people_of_one_name_get_numbered_ids(tmp_path: Path) -> None:
+    """The n-th person of a name gets `-n`; a name whose own id is taken so gets `-2` after it."""
+    (tmp_path / "2024-01.csv").write_text(
+        "Employee ID,Name,Manager ID,Department\n"
+        "1,Ada Park,,Exec\n2,Ada Park,1,Exec\n3,Ada Park,1,Exec\n4,Ada Park,1,Exec\n"
+        "5,Ada Park 2,1,Exec\n",
+        encoding="utf-8",
+    )
+    org = tmp_path / "org"
+    assert 0 == run("import", str(tmp_path / "2024-01.csv"), "--org", str(org)).exit_code
+    ids = (org / "hr-ids.yaml").read_text(encoding="utf-8").split("people:\n", 1)[1]
+    assert (
+        "  1: ada-park\n  2: ada-park-2\n  3: ada-park-3\n  4: ada-park-4\n  5: ada-park-2-2\n"
+        "units:\n  Exec: exec\n"
+    ) == ids
