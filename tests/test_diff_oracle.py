@@ -96,7 +96,7 @@ def oracle(a: Snapshot, b: Snapshot) -> Iterator[Row]:
         for kind, field in (
             (K.UNIT_RENAMED, "name"),
             (K.UNIT_MOVED, "parent"),
-            (K.UNIT_LEAD_CHANGED, "lead"),
+            (K.UNIT_LEAD_CHANGED, "leads"),  # the ordered co-leads, () for none
         ):
             before, after = getattr(ua, field), getattr(ub, field)
             if before != after:

@@ -302,7 +302,7 @@ def test_export_command_needs_a_format() -> None:
     done = orgdiff_cli("export", "2023")
     assert (done.returncode, done.stdout) == (2, b"")
     assert done.stderr == (
-        b"orgdiff: error: pass --format (mermaid, json, node-link, graphml, table-csv, parquet)\n"
+        b"orgdiff: error: pass --format (mermaid, json, node-link, graphml, csv, table-csv, parquet)\n"
     )
 
 
