@@ -37,7 +37,6 @@ a person or unit that is the same object in two consecutive snapshots
 from __future__ import annotations
 
 import contextlib
-import gc
 import hashlib
 import io
 import itertools
@@ -50,8 +49,7 @@ import stat
 import sys
 import tempfile
 import types
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import IO, Any, ClassVar
 
@@ -336,17 +334,6 @@ def fingerprint(folder: Path) -> list[list[Any]] | None:
 # --- reading and writing ---------------------------------------------------------------
 
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
-
-
 def _own_file(fh: IO[bytes]) -> os.stat_result | None:
     info = os.fstat(fh.fileno())
     if not stat.S_ISREG(info.st_mode):
@@ -395,6 +382,8 @@ def _read(path: Path, key: dict[str, str], folder: Path) -> tuple[Timeline | Non
         if digest.digest() != fh.read(_DIGEST):
             return None, current  # cut short by a crash, or altered
         fh.seek(start)
+        from .load import _gc_paused  # loaded already: the cache is read from load()
+
         with _gc_paused():
             timeline = _undump(_Unpickler(fh))
         if not isinstance(timeline, Timeline) or fh.tell() != end:
@@ -420,6 +409,8 @@ class _HashingWriter(io.RawIOBase):
 def _write(path: Path, key: dict[str, str], files: list[list[Any]], timeline: Timeline) -> None:
     """Write the cache file: pickled straight into a temporary file of this
     user's only (no copy of it in memory), then renamed into place."""
+    from .load import _gc_paused
+
     header = json.dumps({"key": key, "files": files}).encode("utf-8")
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
