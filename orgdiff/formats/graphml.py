@@ -16,6 +16,7 @@ import re
 from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape, quoteattr
 
+from ._tree import Tree
 from .json_graph import node_id
 
 if TYPE_CHECKING:
@@ -58,13 +59,7 @@ def write_graphml(snap: Snapshot) -> str:
     ]
     out.append('  <graph id="org" edgedefault="directed">')
 
-    members: dict[str, list[str]] = {}
-    for p in snap.people.values():
-        members.setdefault(p.unit, []).append(p.id)
-    children: dict[str | None, list[str]] = {}
-    for u in snap.units.values():
-        parent = u.parent if u.parent in snap.units else None
-        children.setdefault(parent, []).append(u.id)
+    tree = Tree(snap)
 
     def person(pid: str, indent: str) -> str:
         p = snap.people[pid]
@@ -77,20 +72,12 @@ def write_graphml(snap: Snapshot) -> str:
         )
         return f"{indent}<node id={_attr('person:' + pid)}>{data}</node>"
 
-    stack: list[tuple[str, int, bool]] = [
-        (uid, 2, False) for uid in reversed(children.get(None, []))
-    ]
-    seen: set[str] = set()
-    while stack:
-        uid, level, closing = stack.pop()
-        indent = "  " * level
-        if closing:
+    for uid, depth, opening in tree.walk():
+        indent = "  " * (2 + 2 * depth)
+        if not opening:
             out.append(f"{indent}  </graph>")
             out.append(f"{indent}</node>")
             continue
-        if uid in seen:
-            continue
-        seen.add(uid)
         u = snap.units[uid]
         data = (
             _data("n_label", u.name)
@@ -100,12 +87,8 @@ def write_graphml(snap: Snapshot) -> str:
         nid = "unit:" + uid
         out.append(f'{indent}<node id={_attr(nid)} yfiles.foldertype="group">{data}')
         out.append(f'{indent}  <graph id={_attr(nid + "::")} edgedefault="directed">')
-        out.extend(person(pid, indent + "    ") for pid in members.get(uid, ()))
-        stack.append((uid, level, True))
-        stack.extend((c, level + 2, False) for c in reversed(children.get(uid, [])))
-    for pid, p in snap.people.items():
-        if p.unit not in seen:
-            out.append(person(pid, "    "))
+        out.extend(person(pid, indent + "    ") for pid in tree.members.get(uid, ()))
+    out.extend(person(pid, "    ") for pid in tree.strays(snap))
 
     def edge(a: str, b: str, kind: str, confidence: str) -> str:
         return (

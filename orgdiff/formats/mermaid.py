@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ._tree import Tree
+
 if TYPE_CHECKING:
     from ..model import Snapshot
 
@@ -49,14 +51,7 @@ def write_mermaid(snap: Snapshot, *, direction: str = "TD") -> str:
     """The Mermaid source of ``snap``'s flowchart."""
     uids = {uid: f"u{i}" for i, uid in enumerate(snap.units)}
     pids = {pid: f"p{i}" for i, pid in enumerate(snap.people)}
-    members: dict[str, list[str]] = {}
-    for p in snap.people.values():
-        members.setdefault(p.unit, []).append(p.id)
-    children: dict[str | None, list[str]] = {}
-    for u in snap.units.values():
-        parent = u.parent if u.parent in snap.units else None
-        children.setdefault(parent, []).append(u.id)
-
+    tree = Tree(snap)
     lines = [f"flowchart {direction}"]
 
     def person_line(pid: str, indent: str) -> str:
@@ -66,28 +61,16 @@ def write_mermaid(snap: Snapshot, *, direction: str = "TD") -> str:
             text += "<br/>" + label(p.title)
         return f'{indent}{pids[pid]}["{text}"]'
 
-    # Depth first, iteratively: a subgraph opens, its people, its sub-units, `end`.
-    stack: list[tuple[str, int, bool]] = [
-        (uid, 1, False) for uid in reversed(children.get(None, []))
-    ]
-    seen: set[str] = set()
-    while stack:
-        uid, level, closing = stack.pop()
-        indent = "    " * level
-        if closing:
+    # A subgraph opens, its people, its sub-units, `end`.
+    for uid, depth, opening in tree.walk():
+        indent = "    " * (1 + depth)
+        if not opening:
             lines.append(f"{indent}end")
             continue
-        if uid in seen:
-            continue
-        seen.add(uid)
         lines.append(f'{indent}subgraph {uids[uid]}["{label(snap.units[uid].name)}"]')
-        lines.extend(person_line(pid, indent + "    ") for pid in members.get(uid, ()))
-        stack.append((uid, level, True))
-        stack.extend((c, level + 1, False) for c in reversed(children.get(uid, [])))
+        lines.extend(person_line(pid, indent + "    ") for pid in tree.members.get(uid, ()))
     # People of units not reached from a root (invalid data) still appear.
-    for pid, p in snap.people.items():
-        if p.unit not in seen:
-            lines.append(person_line(pid, "    "))
+    lines.extend(person_line(pid, "    ") for pid in tree.strays(snap))
     for p in snap.people.values():
         if p.reports_to is not None and p.reports_to in pids:
             arrow = "-->" if p.confidence.value == "confirmed" else "-.->"
