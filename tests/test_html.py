@@ -390,22 +390,108 @@ def big(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out / "big.html"
 
 
+# What a unit's or summary's box holds, and whether boxes overlap: every box (a
+# unit, a person, a summary) either holds another (it is its ancestor in the SVG)
+# or does not meet it.
+_OVERLAPS = """() => {
+  const gs = Array.from(document.querySelectorAll('#stage g.node, #stage g.cluster'));
+  const boxes = gs.map(g => { const r = g.querySelector(':scope > rect.box');
+    return [g, +r.getAttribute('x'), +r.getAttribute('y'),
+            +r.getAttribute('width'), +r.getAttribute('height')]; });
+  const out = [];
+  for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+    const [a, ax, ay, aw, ah] = boxes[i], [b, bx, by, bw, bh] = boxes[j];
+    if (a.contains(b) || b.contains(a)) continue;
+    if (ax < bx + bw && bx < ax + aw && ay < by + bh && by < ay + ah) out.push([a.id, b.id]);
+  }
+  return out;
+}"""
+_SIZE = "() => { const b = document.querySelector('#stage g.boxes').getBBox(); return [b.width, b.height]; }"
+
+
+def _members(org: Path, date: str, uid: str) -> set[str]:
+    """The people of unit ``uid`` in the page's chart of ``date``: those of the
+    later snapshot, and those of the one before who are no longer in the org."""
+    tl = orgdiff.load(org)
+    after = tl.at(date)
+    i = tl.snapshots.index(after)
+    before = tl.snapshots[i - 1].people if i > 0 else {}
+    people = {p for p, person in after.people.items() if person.unit == uid}
+    return people | {
+        p for p, person in before.items() if p not in after.people and person.unit == uid
+    }
+
+
 @needs_chromium
-def test_a_summary_opens_in_place_and_up_closes_it(big: Path, open_page: Any) -> None:
+def test_clicking_a_unit_closes_it_and_the_chart_is_laid_out_again(
+    files: dict[str, Path], open_page: Any
+) -> None:
+    t = open_page(files["timeline"], "#date=2025-08-19")
+    inside = sorted(f"person-{p}" for p in _members(META, "2025-08-19", "fair"))
+    assert inside == ["person-rob-fergus", "person-yann-lecun", "person-yuandong-tian"]
+    assert t.ids("#unit-fair > g.person") == inside
+    assert t.tab.evaluate(_OVERLAPS) == []
+    width, height = t.tab.evaluate(_SIZE)
+    t.tab.click("#unit-fair > text.label")
+    # FAIR is now one grey box that counts what it holds; the chart closed up.
+    assert t.tab.get_attribute("#unit-fair", "class") == "node summary unit closed selected"
+    assert t.tab.text_content("#unit-fair > text.label") == "FAIR— 3 people"
+    assert t.ids("#stage g.person[id^=person-y], #stage g.person[id^=person-r]") == []
+    closed_width, closed_height = t.tab.evaluate(_SIZE)
+    assert closed_width <= width and closed_height < height
+    assert t.tab.evaluate(_OVERLAPS) == []
+    # The lineage to FAIR now ends at its grey box.
+    assert "lineage-agi-foundations_0_fair" in t.ids("#stage g.edge.lineage")
+    _shot(t, "html-fair-closed")
+    # Search skips what a closed unit holds, says so, and Enter opens it.
+    t.tab.fill("#search", "LeCun")
+    assert t.ids("#stage g.hit") == []
+    assert t.tab.text_content("#hits") == "1 folded: Enter opens"
+    t.tab.press("#search", "Enter")
+    assert t.ids("#stage g.hit.current") == ["person-yann-lecun"]
+    assert t.ids("#unit-fair > g.person") == inside
+    assert t.tab.evaluate(_SIZE) == [width, height]
+    # Closed again by its name, and opened again by a click on the grey box.
+    t.tab.click("#unit-fair > text.label")
+    assert t.ids("#unit-fair > g.person") == []
+    t.tab.click("#unit-fair")
+    assert t.ids("#unit-fair > g.person") == inside
+    assert t.tab.evaluate(_SIZE) == [width, height]
+    # Closed units stay closed across dates.
+    t.tab.click("#unit-fair > text.label")
+    t.tab.click("#prev")
+    assert t.tab.get_attribute("#unit-fair", "class") == "node summary unit closed selected"
+
+
+@needs_chromium
+def test_every_summary_opens_in_place(big: Path, open_page: Any) -> None:
     t = open_page(big)
     summaries = t.ids("#stage g.node.summary")
-    assert summaries
-    first = summaries[0]
-    uid = re.sub(r"^(unit|more-units|more-people)-", "", first)
-    t.tab.click(f'[id="{first}"]')
-    assert t.tab.is_visible("#up")
-    assert t.tab.evaluate("location.hash").endswith(f"&focus={uid}")
-    # The focused chart draws the unit itself, with what the summary held.
-    assert t.ids(f'#stage g.cluster[id="unit-{uid}"], #stage g.node[id="unit-{uid}"]')
-    assert t.ids(f'#stage [id="{first}"].summary') == []
-    t.tab.click("#up")
-    assert t.ids("#stage g.node.summary") == summaries
-    assert not t.tab.is_visible("#up")
+    last = [s for s in summaries if s.startswith("unit-")][-1]
+    assert summaries.index(last) >= 24  # beyond the old page's 24 pre-rendered charts
+    width, height = t.tab.evaluate(_SIZE)
+    uid = last.removeprefix("unit-")
+    t.tab.click(f'[id="{last}"]')
+    # The unit is drawn open where its grey box was, with its people.
+    assert t.tab.get_attribute(f'[id="{last}"]', "class").split()[:2] == ["cluster", "unit"]
+    drawn = set(t.ids(f'[id="{last}"] > g.person'))
+    members = {f"person-{p}" for p in _members(big.parent / "org", "2024-07-01", uid)}
+    leads = {
+        f"person-{p}" for p in orgdiff.load(big.parent / "org").at("2024-07-01").units[uid].leads
+    }
+    assert members - leads <= drawn <= members | leads
+    assert t.tab.evaluate(_OVERLAPS) == []
+    assert t.tab.evaluate(_SIZE) != [width, height]
+    _shot(t, "html-summary-opened")
+    # "… and N more people" opens to everyone in the unit.
+    more = t.ids("#stage g.node.summary[id^=more-people-]")
+    assert more
+    holder = more[0].removeprefix("more-people-")
+    t.tab.click(f'[id="{more[0]}"]')
+    assert t.ids(f'[id="{more[0]}"]') == []
+    everyone = {f"person-{p}" for p in _members(big.parent / "org", "2024-07-01", holder)}
+    assert everyone - set(t.ids("#stage g.person")) == set()
+    assert t.tab.evaluate(_OVERLAPS) == []
 
 
 # --- the command line -------------------------------------------------------------------
@@ -454,26 +540,3 @@ def test_bad_timeline_input_is_one_line_and_status_2(
     assert len(run.stderr.splitlines()) == 1, run.stderr
     assert run.stderr.startswith(message), run.stderr
     assert list(tmp_path.iterdir()) == []
-
-
-@needs_chromium
-def test_double_click_closes_a_unit_and_opens_it_again(
-    files: dict[str, Path], open_page: Any
-) -> None:
-    t = open_page(files["timeline"], "#date=2025-08-19")
-    snap = orgdiff.load(META).at("2025-08-19")
-    inside = sorted(f"person-{p}" for p, person in snap.people.items() if person.unit == "fair")
-    assert len(inside) == 3  # Rob Fergus, Yann LeCun, Yuandong Tian
-    assert all(t.tab.is_visible(f"#{pid}") for pid in inside)
-    t.tab.dblclick("#unit-fair text")
-    assert not any(t.tab.is_visible(f"#{pid}") for pid in inside)
-    assert t.tab.text_content("#unit-fair .closed-note") == (
-        f"closed: {len(inside)} people (double-click to open)"
-    )
-    _shot(t, "html-fair-closed")
-    t.tab.fill("#search", "LeCun")  # a closed unit's people are not matches
-    assert t.ids("#stage g.hit") == []
-    t.tab.dblclick("#unit-fair text")
-    assert all(t.tab.is_visible(f"#{pid}") for pid in inside)
-    assert t.ids("#stage g.hit") == ["person-yann-lecun"]
-    assert t.ids("#stage .closed-note") == []

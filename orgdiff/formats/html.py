@@ -36,12 +36,10 @@ from importlib import resources
 from typing import Any
 
 from ..diff import Diff, diff
-from ..model import Person, Snapshot, Timeline, Unit
+from ..model import Confidence, Person, Snapshot, Timeline, Unit
+from ..render import BUDGET
 
-__all__ = ["EXTRA", "page", "script_json"]
-
-#: Focused charts pre-rendered for summaries, per page at most.
-EXTRA = 24
+__all__ = ["page", "script_json"]
 
 _SCRIPT_ESCAPES = {
     "<": "\\u003c",
@@ -69,38 +67,6 @@ def _asset(name: str) -> str:
 def _hash(text: str) -> str:
     digest = hashlib.sha256(text.encode("utf-8")).digest()
     return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
-
-
-_PROLOG = re.compile(r"\A(?:\s*<\?xml[^>]*\?>|\s*<!DOCTYPE[^>]*>|\s*<!--.*?-->)*\s*", re.S)
-_COMMENT = re.compile(r"<!--.*?-->", re.S)
-
-
-def _svg(graph: Any) -> str:
-    """The chart's SVG element, without the XML prolog, doctype and comments."""
-    from ..engine import render_dot
-
-    text = render_dot(graph.source, "svg").decode("utf-8")
-    return _COMMENT.sub("", _PROLOG.sub("", text))
-
-
-_SUMMARY_ID = re.compile(r'<g id="([^"]+)" class="node summary')
-
-
-def _summaries(svg: str) -> list[str]:
-    """The svg ids of the summary boxes of a chart, in drawing order."""
-    return [html.unescape(found) for found in _SUMMARY_ID.findall(svg)]
-
-
-_HEX = re.compile(r"_([0-9a-f]+)_")
-
-
-def _entity(svg_id: str) -> str:
-    """The data's id inside an svg id (``unit-fair``, ``more-people-fair``): the
-    inverse of :func:`orgdiff.render.svg_id`."""
-    for prefix in ("more-units-", "more-people-", "unit-", "person-"):
-        if svg_id.startswith(prefix):
-            return _HEX.sub(lambda m: chr(int(m.group(1), 16)), svg_id[len(prefix) :])
-    raise ValueError(f"not an svg id of orgdiff: {svg_id}")
 
 
 def _iso(day: dt.date | None) -> str | None:
@@ -176,6 +142,49 @@ def _events(d: Diff | None, snap: Snapshot) -> dict[str, Any]:
     }
 
 
+def _marks(d: Diff) -> dict[str, Any]:
+    """What a diff did, for the page to mark: each unit's and person's state
+    (``added``, ``removed``, ``changed``), former names, former parents or
+    units, and the lineage lines (as :func:`orgdiff.render` draws them)."""
+    from ..diff import ChangeKind
+    from ..render import _Status
+
+    status = _Status(d)
+    lineage: list[list[Any]] = []
+    added = {c.id: c for c in d.changes if c.kind is ChangeKind.UNIT_ADDED}
+    for c in d.changes:
+        uncertain = c.confidence is not Confidence.CONFIRMED
+        if c.kind is ChangeKind.UNIT_REMOVED:
+            into = c.into
+            new_only = all(t in added and added[t].from_ == (c.id,) for t in into)
+            if len(into) == 1:
+                text = "became" if new_only else "merged into"
+            else:
+                text = "split into" if new_only else "dissolved into"
+            lineage.extend([c.id, target, text, uncertain] for target in into)
+        elif c.kind is ChangeKind.UNIT_ADDED:
+            for origin in c.from_:
+                if origin in d.after.units:  # split off from a unit that goes on
+                    lineage.append([origin, c.id, "split off", uncertain])
+    return {
+        "units": status.units,
+        "people": status.people,
+        "renamed": status.renamed,
+        "moved": status.moved_from,
+        "lineage": lineage,
+    }
+
+
+def _relations(d: Diff | None, snap: Snapshot) -> list[list[Any]]:
+    """The lines that are not reporting lines: ``[kind, from, to, uncertain,
+    removed]``, those of the diff's earlier date that are gone included."""
+    gone = [r for r in d.before.relations if r not in snap.relations] if d is not None else []
+    return [
+        [r.kind, r.from_, r.to, r.confidence is not Confidence.CONFIRMED, r in gone]
+        for r in [*snap.relations, *gone]
+    ]
+
+
 def page(
     tl: Timeline,
     snapshots: Sequence[Snapshot] | None = None,
@@ -185,54 +194,33 @@ def page(
     depth: int | None = None,
     units_only: bool = False,
     all: bool = False,
-    extra: int = EXTRA,
     title: str | None = None,
 ) -> str:
     """The HTML page of ``snapshots`` of ``tl`` (default: all of them, with a
     time slider). With ``changes``, each snapshot but the timeline's first is
-    drawn as the diff chart against the snapshot before it. ``focus``,
-    ``depth``, ``units_only`` and ``all`` are :func:`orgdiff.render`'s.
-    ``extra`` bounds the focused charts pre-rendered for summary boxes."""
-    from ..render import render
-
+    marked against the snapshot before it (the diff chart). ``focus``,
+    ``depth``, ``units_only`` and ``all`` are :func:`orgdiff.render`'s."""
     shown = list(tl.snapshots if snapshots is None else snapshots)
     if not shown:
         raise ValueError("a page needs at least one snapshot")
+    if focus is not None and not any(focus in s.units for s in shown):
+        shown[-1].children(focus)  # raises UnknownIdError with a did-you-mean
     index = {s.date: i for i, s in enumerate(tl.snapshots)}
-    options: dict[str, Any] = {"focus": focus, "depth": depth, "units_only": units_only}
     views: list[dict[str, Any]] = []
-    charts: list[tuple[Snapshot | Diff, str]] = []
     for snap in shown:
         i = index[snap.date]
         d = diff(tl.snapshots[i - 1], snap) if i > 0 else None
-        obj: Snapshot | Diff = d if (changes and d is not None) else snap
-        chart_title = f"{tl.name}, {snap.date.isoformat()}: {snap.event}"
-        svg = _svg(render(obj, title=chart_title, all=all, **options))
-        charts.append((obj, svg))
-        views.append({"snapshot": i, "chart": svg, **_events(d, snap)})
-    # Focused charts for the summaries, breadth-first over the views, while `extra` lasts.
-    more: dict[str, str] = {}
-    queue = [(v, obj, _summaries(svg)) for v, (obj, svg) in zip(views, charts, strict=True)]
-    for view, _obj, ids in queue:
-        view["summaries"] = ids
-    budget = extra
-    rank = 0
-    while budget > 0:
-        took = False
-        for view, obj, ids in queue:
-            if rank < len(ids) and budget > 0:
-                sid = ids[rank]
-                uid = _entity(sid)
-                key = f"{view['date']}/{sid}"
-                if key not in more:
-                    chart_title = f"{tl.name}, {view['date']}: {uid}"
-                    graph = render(obj, title=chart_title, focus=uid, units_only=units_only)
-                    more[key] = _svg(graph)
-                    budget -= 1
-                took = True
-        if not took:
-            break
-        rank += 1
+        marked = d if changes else None
+        views.append(
+            {
+                "snapshot": i,
+                "title": f"{tl.name}, {snap.date.isoformat()}: {snap.event}",
+                **_events(d, snap),
+                "diff": marked is not None,
+                "marks": _marks(marked) if marked is not None else None,
+                "relations": _relations(marked, snap),
+            }
+        )
     sources = {
         key: {
             "title": s.title,
@@ -246,10 +234,14 @@ def page(
     data = {
         "org": tl.name,
         "timeline": changes,
-        "changes": changes,
         "dates": [s.date.isoformat() for s in tl.snapshots],
         "views": views,
-        "more": more,
+        "options": {
+            "focus": focus,
+            "depth": depth,
+            "units_only": units_only,
+            "budget": None if all else BUDGET,
+        },
         "sources": sources,
         "entities": _entities(tl),
     }
@@ -294,7 +286,6 @@ _BODY = """\
   <button type="button" id="zoom-in" title="Zoom in (+)">+</button>
   <button type="button" id="zoom-out" title="Zoom out (-)">&#8722;</button>
   <button type="button" id="fit" title="Fit to screen (0)">Fit</button>
-  <button type="button" id="up" title="Back to the whole chart" hidden>Up</button>
 </header>
 <main>
   <div id="stage" tabindex="0" aria-label="Org chart"></div>
