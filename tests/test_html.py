@@ -216,8 +216,8 @@ class Tab:
     """A tab on a page from disk: every request but file:// is refused and noted,
     as are console errors and uncaught exceptions."""
 
-    def __init__(self, browser: Any, path: Path, fragment: str = "") -> None:
-        self.context = browser.new_context(viewport={"width": 1400, "height": 900})
+    def __init__(self, browser: Any, path: Path, fragment: str = "", touch: bool = False) -> None:
+        self.context = browser.new_context(viewport={"width": 1400, "height": 900}, has_touch=touch)
         self.problems: list[str] = []
         self.context.route("**/*", self._route)
         self.tab = self.context.new_page()
@@ -254,8 +254,8 @@ class Tab:
 def open_page(browser: Any) -> Iterator[Any]:
     tabs: list[Tab] = []
 
-    def opener(path: Path, fragment: str = "") -> Tab:
-        tabs.append(Tab(browser, path, fragment))
+    def opener(path: Path, fragment: str = "", touch: bool = False) -> Tab:
+        tabs.append(Tab(browser, path, fragment, touch))
         return tabs[-1]
 
     yield opener
@@ -540,3 +540,93 @@ def test_bad_timeline_input_is_one_line_and_status_2(
     assert len(run.stderr.splitlines()) == 1, run.stderr
     assert run.stderr.startswith(message), run.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def _view_box(t: Tab) -> list[float]:
+    box = t.tab.get_attribute("#stage svg", "viewBox")
+    assert box is not None
+    return [float(v) for v in box.split()]
+
+
+def _scale(t: Tab) -> float:
+    """Screen pixels per SVG unit (the viewBox is fitted to the stage, "meet")."""
+    found: float = t.tab.evaluate("document.querySelector('#stage svg').getScreenCTM().a")
+    return found
+
+
+@pytest.fixture(scope="module")
+def huge(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A generated org of 10,000 people, written as a user would."""
+    from benchmarks.generate import generate
+
+    out = tmp_path_factory.mktemp("huge")
+    org = generate(10_000, out / "org")
+    run = _orgdiff("--org", str(org), "timeline", "-o", str(out / "huge.html"))
+    assert run.returncode == 0, run.stderr
+    return out / "huge.html"
+
+
+@needs_chromium
+def test_a_10k_person_org_opens_pans_zooms_and_finds_a_person(huge: Path, open_page: Any) -> None:
+    t = open_page(huge)  # no console error, no request: the fixture checks
+    assert t.tab.text_content("#date") == "2024-07-01"
+    assert t.tab.evaluate(_OVERLAPS) == []
+    _shot(t, "html-10k")
+    x, y, w, h = _view_box(t)
+    scale = _scale(t)
+    # A drag pans by what the mouse moved, a wheel zooms around the pointer.
+    t.tab.mouse.move(600, 500)
+    t.tab.mouse.down()
+    t.tab.mouse.move(650, 520, steps=4)
+    t.tab.mouse.up()
+    x2, y2, w2, h2 = _view_box(t)
+    assert (x2, y2, w2, h2) == pytest.approx((x - 50 / scale, y - 20 / scale, w, h))
+    t.tab.mouse.wheel(0, -300)
+    assert _view_box(t)[2] < w2
+    # The deepest person of the org is folded away; search finds them and Enter opens
+    # the units that hold them.
+    snap = orgdiff.load(huge.parent / "org").at("2024-07-01")
+    deep = max(snap.people, key=lambda p: len(snap.chain(p)))
+    assert t.ids(f'[id="person-{deep}"]') == []
+    t.tab.fill("#search", deep)
+    assert t.tab.text_content("#hits") == "1 folded: Enter opens"
+    t.tab.press("#search", "Enter")
+    assert t.ids("#stage g.hit.current") == [f"person-{deep}"]
+    assert t.tab.text_content("#info h2") == snap.name_of(deep)
+    assert t.tab.evaluate(_OVERLAPS) == []
+
+
+def _touch(cdp: Any, kind: str, points: list[tuple[float, float]]) -> None:
+    cdp.send(
+        "Input.dispatchTouchEvent",
+        {
+            "type": kind,
+            "touchPoints": [{"x": x, "y": y, "id": n} for n, (x, y) in enumerate(points)],
+        },
+    )
+
+
+@needs_chromium
+def test_a_pinch_zooms_and_one_finger_pans(files: dict[str, Path], open_page: Any) -> None:
+    t = open_page(files["render"], touch=True)
+    cdp = t.context.new_cdp_session(t.tab)
+    x, y, w, h = _view_box(t)
+    scale = _scale(t)
+    # One finger: the chart follows it.
+    _touch(cdp, "touchStart", [(500, 400)])
+    _touch(cdp, "touchMove", [(540, 420)])
+    _touch(cdp, "touchMove", [(580, 460)])
+    _touch(cdp, "touchEnd", [])
+    assert _view_box(t) == pytest.approx([x - 80 / scale, y - 60 / scale, w, h])
+    # Two fingers spread from 100 to 300 pixels apart: three times closer.
+    x, y, w, h = _view_box(t)
+    _touch(cdp, "touchStart", [(550, 400), (650, 400)])
+    _touch(cdp, "touchMove", [(500, 400), (700, 400)])
+    _touch(cdp, "touchMove", [(450, 400), (750, 400)])
+    _touch(cdp, "touchEnd", [])
+    assert _view_box(t)[2:] == pytest.approx([w / 3, h / 3])
+    # And pinching in zooms out again.
+    _touch(cdp, "touchStart", [(450, 400), (750, 400)])
+    _touch(cdp, "touchMove", [(550, 400), (650, 400)])
+    _touch(cdp, "touchEnd", [])
+    assert _view_box(t)[2:] == pytest.approx([w, h])
