@@ -1436,4 +1436,5 @@
   readHash();
   render();
   document.documentElement.setAttribute("data-ready", "true");
+  if (window.performance && performance.mark) performance.mark("orgdiff-ready");
 })();

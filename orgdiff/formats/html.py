@@ -1,26 +1,32 @@
 """One self-contained, interactive HTML page of an org: a snapshot or the timeline.
 
-The page holds pre-rendered SVG charts (made by :func:`orgdiff.render` and the
-engine: on a timeline, each snapshot's chart is the diff chart against the
-snapshot before, so what changed is coloured and lineage drawn), a JSON blob of
-the data (every unit's and person's facts snapshot by snapshot, the sources
-with their URLs, the events), and the script and style in
-``orgdiff/_static/timeline.js`` and ``timeline.css``. Nothing is loaded from
-anywhere: a Content-Security-Policy allows only the page's own inline script
-and style (by their SHA-256 hashes) and ``data:`` images.
+The page holds no chart: it holds the data as JSON (every unit's and person's
+facts as runs of snapshots in which they did not change, the sources with their
+URLs, the events, and for each snapshot what it changed since the one before:
+each unit's and person's state, former names and places, lineage and
+relations, see :func:`_marks`) and the script and style in
+``orgdiff/_static/timeline.js`` and ``timeline.css``. The script lays the chart
+out in the browser, in plain DOM/SVG code: nested unit boxes, each headed by
+the unit's name and its leads, its people hanging in one or two columns (each
+report below their manager), its child units in rows beneath; render.py's
+budget of :data:`orgdiff.render.BUDGET` boxes folds the rest into grey summary
+boxes. A click on a unit's name closes it to a summary, a click on a summary
+opens it (with a budget of its own), and the chart is laid out again, the
+clicked box kept where it was on the screen. On a timeline, each snapshot is
+drawn as the union of it and the snapshot before, marked as render.py marks a
+diff chart (same palette, same SVG ids ``unit-ID`` and ``person-ID`` and
+classes), removed units as ghost boxes, lineage as arrows. So the file grows
+linearly with the data, not with snapshots times charts.
+
+Nothing is loaded from anywhere: a Content-Security-Policy allows only the
+page's own inline script and style (by their SHA-256 hashes) and ``data:``
+images.
 
 Safety: the JSON is embedded in ``<script type="application/json">`` with
 ``<``, ``>``, ``&``, U+2028 and U+2029 written as ``\\u003c`` etc. (see
 :func:`script_json`), so no string can end the block; the script puts every
-string from the data into the page with ``textContent``, never as markup, and
-parses the SVG charts (whose text Graphviz escaped) as XML.
-
-Summaries: a default chart keeps to a budget of boxes and folds the rest into
-summary boxes. For up to ``extra`` summaries per page, a chart focused on the
-summary's unit is pre-rendered too; clicking the summary opens it in place
-(and "Up" closes it). A summary without such a chart says which command draws
-it. Double-clicking a unit that is drawn closes it: what it holds is hidden
-in place (the layout is Graphviz's and is not redone in the browser).
+string from the data into the page with ``textContent`` or ``setAttribute``,
+never as markup.
 """
 
 from __future__ import annotations
