@@ -546,6 +546,7 @@
   var SP = 14;        // from the spine to a card hanging from it
   var INDENT = 12;    // a report below their manager, in one unit
   var MINCARD = 96;
+  var TOGGLE = 9;     // room for the - or + in a box's corner
 
   function textSize(ls) {
     var w = 0;
@@ -559,7 +560,7 @@
 
   function layCard(n) {
     var t = textSize(n.lines);
-    n.w = Math.ceil(Math.max(MINCARD, t.w + 2 * CPX));
+    n.w = Math.ceil(Math.max(MINCARD, t.w + 2 * CPX + (n.type === "summary" ? 2 * TOGGLE : 0)));
     n.h = Math.ceil(t.h + 2 * CPY);
   }
 
@@ -589,7 +590,10 @@
     n.children.forEach(lay);
     var widest = n.children.reduce(function (s, c) { return Math.max(s, c.w); }, 0);
     var area = n.children.reduce(function (s, c) { return s + (c.w + GAP) * (c.h + ROWGAP); }, 0);
-    var rowMax = Math.max(widest, Math.sqrt(area * 3), blockW, header.w);
+    // Rows about three times as wide as they are tall; a few units always in one row.
+    var rowMax = n.children.length <= 4
+      ? n.children.reduce(function (s, c) { return s + c.w + GAP; }, 0)
+      : Math.max(widest, Math.sqrt(area * 3), blockW, header.w);
     var rows = [];
     var row = null;
     n.children.forEach(function (c) {
@@ -602,7 +606,7 @@
       row.h = Math.max(row.h, c.h);
     });
     var rowsW = rows.reduce(function (s, r) { return Math.max(s, r.w); }, 0);
-    var inner = Math.max(header.w, blockW, rowsW + (rows.length > 1 ? PAD : 0));
+    var inner = Math.max(header.w + 2 * TOGGLE, blockW, rowsW + (rows.length > 1 ? PAD : 0));
     n.w = Math.ceil(inner + 2 * PAD);
     // Down the box: the name, the leads, the members, the child units.
     var y = PAD + header.h + 4;
