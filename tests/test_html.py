@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -79,6 +80,49 @@ def test_facts_are_stored_as_runs_of_unchanged_snapshots() -> None:
         (0, 0, "Research Lab", "acme"),
         (1, 1, "Research Lab", "engineering"),
         (2, 3, "Applied Research", "autonomy"),
+    ]
+
+
+def test_each_view_holds_what_its_snapshot_changed() -> None:
+    """The page marks a snapshot as render.py marks the diff chart: each unit's
+    and person's state, former names and places, lineage (from the diff's
+    removed and added units) and relations, the gone ones included."""
+    from orgdiff.formats.html import _marks, _relations
+
+    tl = orgdiff.load(META)
+    after = tl.at("2025-08-19")
+    d = orgdiff.diff(tl.snapshots[tl.snapshots.index(after) - 1], after)
+    marks = _marks(d)
+    assert marks["units"] == {
+        "msl-infra": "added",
+        "products-applied-research": "added",
+        "agi-foundations": "removed",
+        "ai-products": "removed",
+        "tbd-lab": "changed",
+        "msl": "changed",
+    }
+    assert marks["renamed"] == {"tbd-lab": "New lab for next-generation models"}
+    assert marks["moved"]["nat-friedman"] == "msl"
+    assert marks["lineage"] == [
+        ["agi-foundations", "fair", "dissolved into", True],
+        ["agi-foundations", "msl-infra", "dissolved into", True],
+        ["agi-foundations", "products-applied-research", "dissolved into", True],
+        ["ai-products", "products-applied-research", "merged into", True],
+    ]
+    assert _relations(d, after) == [
+        ["works-directly-with", "shengjia-zhao", "mark-zuckerberg", False, False],
+        ["works-directly-with", "shengjia-zhao", "alexandr-wang", False, False],
+        ["reviews-publications", "tbd-lab", "fair", True, False],
+    ]
+    # A relation of the earlier date that is gone is kept, marked removed.
+    gone = d.after.relations[2]
+    fewer = attrs.evolve(after, relations=d.after.relations[:2])
+    assert _relations(orgdiff.diff(after, fewer), fewer)[-1] == [
+        gone.kind,
+        gone.from_,
+        gone.to,
+        True,
+        True,
     ]
 
 

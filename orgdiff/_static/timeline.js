@@ -771,14 +771,13 @@
       p = [a.x + a.w / 2, a.y + a.h]; q = [b.x + b.w / 2, b.y]; dir = [0, 1];
     } else if (b.y + b.h + 6 <= a.y) { // above
       p = [a.x + a.w / 2, a.y]; q = [b.x + b.w / 2, b.y + b.h]; dir = [0, -1];
-    } else if (b.x >= a.x + a.w) {
-      p = [a.x + a.w, a.y + a.h / 2]; q = [b.x, b.y + b.h / 2]; dir = [1, 0];
-    } else {
-      p = [a.x, a.y + a.h / 2]; q = [b.x + b.w, b.y + b.h / 2]; dir = [-1, 0];
+    } else { // side by side: a curve under both, through the space below a row
+      p = [a.x + a.w / 2, a.y + a.h]; q = [b.x + b.w / 2, b.y + b.h]; dir = null;
     }
     var bend = Math.max(30, Math.min(140, Math.hypot(q[0] - p[0], q[1] - p[1]) / 3));
-    var c1 = [p[0] + dir[0] * bend, p[1] + dir[1] * bend];
-    var c2 = [q[0] - dir[0] * bend, q[1] - dir[1] * bend];
+    var low = Math.max(p[1], q[1]) + 14;
+    var c1 = dir ? [p[0] + dir[0] * bend, p[1] + dir[1] * bend] : [p[0], low];
+    var c2 = dir ? [q[0] - dir[0] * bend, q[1] - dir[1] * bend] : [q[0], low];
     var g = svgEl("g", id ? { id: id } : null, "edge " + cls);
     var f = function (pt) { return pt[0].toFixed(1) + " " + pt[1].toFixed(1); };
     g.appendChild(svgEl("path", { d: "M" + f(p) + "C" + f(c1) + " " + f(c2) + " " + f(q) }, "line"));
@@ -788,7 +787,28 @@
     };
     g.appendChild(svgEl("path", { d: "M" + f(tip(0.45, 9)) + "L" + f(q) + "L" + f(tip(-0.45, 9)) },
                         "head"));
-    var mid = [(p[0] + 3 * c1[0] + 3 * c2[0] + q[0]) / 8, (p[1] + 3 * c1[1] + 3 * c2[1] + q[1]) / 8];
+    // The label where it meets no other arrow's label: the middle of the curve, or
+    // the nearest point along it that is free.
+    var at = function (t) {
+      var u = 1 - t;
+      return [u * u * u * p[0] + 3 * u * u * t * c1[0] + 3 * u * t * t * c2[0] + t * t * t * q[0],
+              u * u * u * p[1] + 3 * u * u * t * c1[1] + 3 * u * t * t * c2[1] + t * t * t * q[1]];
+    };
+    var lw = textWidth(text, SIZE.edge, false) + 4;
+    var mid = at(0.5);
+    var tries = [];
+    [0, 12, -12, 24, -24].forEach(function (dy) {
+      [0.5, 0.4, 0.6, 0.3, 0.7].forEach(function (t) { tries.push([t, dy]); });
+    });
+    for (var k = 0; k < tries.length; k++) {
+      var pt = at(tries[k][0]);
+      pt[1] += tries[k][1];
+      var free = layer.labels.every(function (r) {
+        return Math.abs(r[0] - pt[0]) * 2 >= r[2] + lw || Math.abs(r[1] - pt[1]) >= SIZE.edge + 2;
+      });
+      if (free) { mid = pt; break; }
+    }
+    layer.labels.push([mid[0], mid[1], lw]);
     var label = svgEl("text", { x: mid[0].toFixed(1), y: (mid[1] + 3).toFixed(1),
                                 "text-anchor": "middle" }, "label");
     label.textContent = text;
@@ -844,6 +864,7 @@
     built.tops.forEach(function (t) { emit(t, boxes); });
     svg.appendChild(boxes);
     var layer = svgEl("g", null, "arrows");
+    layer.labels = [];
     (v.relations || []).forEach(function (r) {
       arrow(layer, m, r[1], r[2], r[0] + (r[3] ? " [uncertain]" : ""),
             "relation" + (r[3] ? " uncertain" : "") + (r[4] ? " removed" : ""), null);
