@@ -505,6 +505,13 @@ def test_clicking_a_unit_closes_it_and_the_chart_is_laid_out_again(
     t.tab.click("#unit-fair > text.label")
     t.tab.click("#prev")
     assert t.tab.get_attribute("#unit-fair", "class") == "node summary unit closed selected"
+    # A folded person's facts offer to show them: the units that hold them open.
+    t.tab.click("#info dd a.date-link >> text=Rob Fergus")
+    assert t.tab.text_content("#info h2") == "Rob Fergus"
+    assert t.ids("#stage [id=person-rob-fergus]") == []
+    t.tab.click("#info button >> text=Show it")
+    assert t.ids("#stage .selected") == ["person-rob-fergus"]
+    assert "unit-fair" in t.ids("#stage g.cluster")
 
 
 @needs_chromium

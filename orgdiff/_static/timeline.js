@@ -725,7 +725,7 @@
         return "M" + (n.x + l[0]).toFixed(1) + " " + (n.y + l[1]).toFixed(1) +
           "L" + (n.x + l[2]).toFixed(1) + " " + (n.y + l[3]).toFixed(1);
       }).join("");
-      g.appendChild(svgEl("path", { d: d }, "link"));
+      g.appendChild(svgEl("path", { d: d }, "link reports-to"));
     }
     n.heads.concat(n.members, n.children).forEach(function (c) { emit(c, g); });
     parent.appendChild(g);
@@ -1120,6 +1120,15 @@
       row("confidence", f.confidence);
       box.appendChild(dl);
       var drawn = e.kind === "unit" && nodeFor(id);
+      var m = model(state.view);
+      if (!nodeFor(id) && (m.level.has(id) || (m.people.has(id) && m.level.has(m.people.get(id).unit)))) {
+        var show = el("button", "Show it");
+        show.type = "button";
+        show.addEventListener("click", function () { reveal(id); });
+        var where = el("p", "Folded away at this date. ", "tools muted");
+        where.appendChild(show);
+        box.appendChild(where);
+      }
       if (drawn) {
         var tools = el("p", null, "tools");
         var zoomButton = el("button", "Zoom to it");
@@ -1256,6 +1265,19 @@
     if (move && state.hits.length) nextHit(1);
   }
 
+  // Opens the units that hold a unit or person folded away, and goes to it.
+  function reveal(id) {
+    var m = model(state.view);
+    var person = m.people.get(id);
+    var unit = person ? person.unit : id;
+    ancestors(m, unit).concat([unit]).forEach(function (u) { state.closed.delete(u); });
+    if (person) state.reveal.add(id); else state.opened.add(id);
+    render();
+    var n = nodeFor(id);
+    if (n) select(id, true);
+    return n;
+  }
+
   function nextHit(step) {
     if (!state.hits.length) return;
     if (state.hit >= 0) {
@@ -1268,14 +1290,7 @@
     var n = nodeFor(id);
     if (!n) {
       // Folded away: open the units that hold it, and draw it.
-      var m = model(state.view);
-      var person = m.people.get(id);
-      var unit = person ? person.unit : id;
-      ancestors(m, unit).concat([unit]).forEach(function (u) { state.closed.delete(u); });
-      if (person) state.reveal.add(id); else state.opened.add(id);
-      var q = search.value;
-      render();
-      search.value = q;
+      reveal(id);
       runSearch(false);
       k = state.hits.indexOf(id);
       n = nodeFor(id);
