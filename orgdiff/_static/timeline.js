@@ -17,7 +17,7 @@
   var options = data.options || {};
   var BUDGET = options.budget === null || options.budget === undefined ? Infinity : options.budget;
   var LOCAL = 60;          // boxes a summary opens with, when it is clicked
-  var MEMBERS = 24;        // members a unit shows at most, the rest in "… and N more people"
+  var MEMBERS = 24;        // members a unit shows at most (but with --all), the rest folded
   var ORDER = Object.keys(data.entities);
   var RANK = new Map(ORDER.map(function (id, n) { return [id, n]; }));
 
@@ -268,7 +268,9 @@
       if (!top && options.depth !== null && options.depth !== undefined &&
           m.level.get(uid) > options.depth) continue;
       var mem = m.members.get(uid) || [];
-      if (mem.length > MEMBERS + 1 && !state.allMembers.has(uid)) mem = mem.slice(0, MEMBERS);
+      if (mem.length > MEMBERS + 1 && limit !== Infinity && !state.allMembers.has(uid)) {
+        mem = mem.slice(0, MEMBERS);
+      }
       var children = (m.kids.get(uid) || []).filter(function (c) { return m.level.has(c); });
       var full = 1 + mem.length + children.length;
       var avail = limit - used + (top ? 0 : 1);
@@ -574,18 +576,28 @@
       GAP * Math.max(0, n.heads.length - 1);
     var headsH = n.heads.reduce(function (s, c) { return Math.max(s, c.h); }, 0);
     n.members.forEach(layCard);
-    var two = n.members.length > 12;
-    var split = two ? Math.ceil(n.members.length / 2) : n.members.length;
-    var left = two ? n.members.slice(0, split) : [];
-    var right = two ? n.members.slice(split) : n.members;
-    var ext = function (c) { return SP + (c.indent || 0) * INDENT + c.w; };
-    var leftW = left.reduce(function (s, c) { return Math.max(s, ext(c)); }, 0);
-    var rightW = right.reduce(function (s, c) { return Math.max(s, ext(c)); }, 0);
+    // One column, two when long, more only for a very long list (--all): the
+    // columns next to the spine hang from it, those further out from a spine
+    // of their own joined to it at the top.
+    var count = n.members.length;
+    var ncols = count <= 12 ? 1 : count <= 60 ? 2 : Math.min(24, Math.ceil(Math.sqrt(count / 3)));
+    var per = Math.ceil(count / ncols);
+    var nleft = Math.floor(ncols / 2);
+    var columns = [];
+    for (var ci = 0; ci < ncols; ci++) {
+      var cards = n.members.slice(ci * per, (ci + 1) * per);
+      var cw = cards.reduce(function (s, c) { return Math.max(s, (c.indent || 0) * INDENT + c.w); }, 0);
+      columns.push({ cards: cards, w: cw, side: ci < nleft ? -1 : 1 });
+    }
     var colH = function (col) {
       return col.reduce(function (s, c) { return s + c.h; }, 0) + VGAP * Math.max(0, col.length - 1);
     };
-    var leftExt = Math.max(headsW / 2, leftW, 10);
-    var rightExt = Math.max(headsW / 2, rightW, 10);
+    var reach = function (side) {
+      return columns.filter(function (c) { return c.side === side; })
+        .reduce(function (s, c) { return s + SP + c.w; }, 0);
+    };
+    var leftExt = Math.max(headsW / 2, reach(-1), 10);
+    var rightExt = Math.max(headsW / 2, reach(1), 10);
     var blockW = leftExt + rightExt;
     n.children.forEach(lay);
     var widest = n.children.reduce(function (s, c) { return Math.max(s, c.w); }, 0);
@@ -625,19 +637,35 @@
     var bottom = top;
     if (n.members.length) {
       y += 8;
-      [[left, -1], [right, 1]].forEach(function (pair) {
+      var tallest = 0;
+      var outward = { "-1": 0, "1": 0 }; // how far out the columns placed so far reach
+      var order = columns.filter(function (c) { return c.side > 0; })
+        .concat(columns.filter(function (c) { return c.side < 0; }).reverse());
+      order.forEach(function (col) {
+        var first = outward[col.side] === 0;
+        var stem = spine + col.side * (outward[col.side] + (first ? 0 : SP / 2));
+        var base = spine + col.side * (outward[col.side] + SP);
+        outward[col.side] += SP + col.w;
         var yy = y;
-        pair[0].forEach(function (c) {
-          var off = SP + (c.indent || 0) * INDENT;
-          c.rx = pair[1] > 0 ? spine + off : spine - off - c.w;
+        var last = y;
+        col.cards.forEach(function (c) {
+          var off = (c.indent || 0) * INDENT;
+          c.rx = col.side > 0 ? base + off : base - off - c.w;
           c.ry = yy;
           var mid = yy + c.h / 2;
-          n.links.push([spine, mid, pair[1] > 0 ? c.rx : c.rx + c.w, mid]);
-          bottom = Math.max(bottom, mid);
+          n.links.push([stem, mid, col.side > 0 ? c.rx : c.rx + c.w, mid]);
+          last = mid;
           yy += c.h + VGAP;
         });
+        if (first) {
+          bottom = Math.max(bottom, last);
+        } else {
+          n.links.push([spine, y - 4, stem, y - 4]);
+          n.links.push([stem, y - 4, stem, last]);
+        }
+        tallest = Math.max(tallest, colH(col.cards));
       });
-      y += Math.max(colH(left), colH(right));
+      y += tallest;
     }
     if (rows.length) {
       var side = PAD / 2;
