@@ -731,7 +731,7 @@
 
   function emit(n, parent) {
     var g = svgEl("g", { id: n.id }, n.cls);
-    state.boxes.set(n.id, { x: n.x, y: n.y, w: n.w, h: n.h });
+    state.boxes.set(n.id, { x: n.x, y: n.y, w: n.w, h: n.h, card: n.type !== "unit" });
     g.appendChild(tooltip(n));
     g.appendChild(svgEl("rect", { x: n.x, y: n.y, width: n.w, height: n.h,
                                   rx: n.type === "unit" ? 7 : 4 }, "box"));
@@ -824,6 +824,7 @@
     };
     var lw = textWidth(text, SIZE.edge, false) + 4;
     var mid = at(0.5);
+    var cards = layer.cards;
     var tries = [];
     [0, 12, -12, 24, -24].forEach(function (dy) {
       [0.5, 0.4, 0.6, 0.3, 0.7].forEach(function (t) { tries.push([t, dy]); });
@@ -833,6 +834,9 @@
       pt[1] += tries[k][1];
       var free = layer.labels.every(function (r) {
         return Math.abs(r[0] - pt[0]) * 2 >= r[2] + lw || Math.abs(r[1] - pt[1]) >= SIZE.edge + 2;
+      }) && cards.every(function (b) {
+        return pt[0] + lw / 2 <= b.x || pt[0] - lw / 2 >= b.x + b.w ||
+          pt[1] + 3 <= b.y || pt[1] - SIZE.edge >= b.y + b.h;
       });
       if (free) { mid = pt; break; }
     }
@@ -893,6 +897,8 @@
     svg.appendChild(boxes);
     var layer = svgEl("g", null, "arrows");
     layer.labels = [];
+    layer.cards = [];
+    state.boxes.forEach(function (b) { if (b.card) layer.cards.push(b); });
     (v.relations || []).forEach(function (r) {
       arrow(layer, m, r[1], r[2], r[0] + (r[3] ? " [uncertain]" : ""),
             "relation" + (r[3] ? " uncertain" : "") + (r[4] ? " removed" : ""), null);
