@@ -370,6 +370,12 @@ def test_a_link_with_a_fragment_opens_that_date_and_focus(
     )
     assert t.tab.text_content("#info h2") == "FAIR"
     assert t.ids("#stage .selected") == ["unit-fair"]
+    # Enter on the chart closes the unit selected, and opens it again.
+    t.tab.locator("#stage").focus()
+    t.tab.keyboard.press("Enter")
+    assert t.ids("#stage g.summary.closed") == ["unit-fair"]
+    t.tab.keyboard.press("Enter")
+    assert t.ids("#stage g.cluster.selected") == ["unit-fair"]
     # A date between snapshots opens the snapshot in effect then.
     t2 = open_page(files["timeline"], "#date=2025-09-30")
     assert t2.tab.text_content("#date") == "2025-08-19"

@@ -1493,6 +1493,12 @@
       case "-": case "_": zoom(1.25); break;
       case "0": fit(); break;
       case "/": search.focus(); break;
+      case "Enter":
+        // On the chart: close or open the unit selected.
+        if (t !== stage || !state.selected || data.entities[state.selected].kind !== "unit" ||
+            !nodeFor(state.selected)) return;
+        toggleUnit(state.selected);
+        break;
       default: return;
     }
     ev.preventDefault();
