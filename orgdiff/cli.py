@@ -760,7 +760,8 @@ def timeline(
     amber, lineage in blue) beside the event and its sources. Pan and zoom
     (wheel, drag, +/-, Fit), search by name, title or unit (Enter cycles
     through the matches), click a box for its facts, sources and history,
-    double-click a unit to close or open it; grey summaries open in place. The URL fragment (#date=2025-08-19&focus=fair)
+    click a unit's name to close it and a grey summary to open it (the chart is
+    laid out again in the browser). The URL fragment (#date=2025-08-19&focus=fair)
     holds the view, so a link opens it. The page loads nothing from the network.
     """
     from .dates import resolve, start

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -79,6 +80,49 @@ def test_facts_are_stored_as_runs_of_unchanged_snapshots() -> None:
         (0, 0, "Research Lab", "acme"),
         (1, 1, "Research Lab", "engineering"),
         (2, 3, "Applied Research", "autonomy"),
+    ]
+
+
+def test_each_view_holds_what_its_snapshot_changed() -> None:
+    """The page marks a snapshot as render.py marks the diff chart: each unit's
+    and person's state, former names and places, lineage (from the diff's
+    removed and added units) and relations, the gone ones included."""
+    from orgdiff.formats.html import _marks, _relations
+
+    tl = orgdiff.load(META)
+    after = tl.at("2025-08-19")
+    d = orgdiff.diff(tl.snapshots[tl.snapshots.index(after) - 1], after)
+    marks = _marks(d)
+    assert marks["units"] == {
+        "msl-infra": "added",
+        "products-applied-research": "added",
+        "agi-foundations": "removed",
+        "ai-products": "removed",
+        "tbd-lab": "changed",
+        "msl": "changed",
+    }
+    assert marks["renamed"] == {"tbd-lab": "New lab for next-generation models"}
+    assert marks["moved"]["nat-friedman"] == "msl"
+    assert marks["lineage"] == [
+        ["agi-foundations", "fair", "dissolved into", True],
+        ["agi-foundations", "msl-infra", "dissolved into", True],
+        ["agi-foundations", "products-applied-research", "dissolved into", True],
+        ["ai-products", "products-applied-research", "merged into", True],
+    ]
+    assert _relations(d, after) == [
+        ["works-directly-with", "shengjia-zhao", "mark-zuckerberg", False, False],
+        ["works-directly-with", "shengjia-zhao", "alexandr-wang", False, False],
+        ["reviews-publications", "tbd-lab", "fair", True, False],
+    ]
+    # A relation of the earlier date that is gone is kept, marked removed.
+    gone = d.after.relations[2]
+    fewer = attrs.evolve(after, relations=d.after.relations[:2])
+    assert _relations(orgdiff.diff(after, fewer), fewer)[-1] == [
+        gone.kind,
+        gone.from_,
+        gone.to,
+        True,
+        True,
     ]
 
 
@@ -216,8 +260,8 @@ class Tab:
     """A tab on a page from disk: every request but file:// is refused and noted,
     as are console errors and uncaught exceptions."""
 
-    def __init__(self, browser: Any, path: Path, fragment: str = "") -> None:
-        self.context = browser.new_context(viewport={"width": 1400, "height": 900})
+    def __init__(self, browser: Any, path: Path, fragment: str = "", touch: bool = False) -> None:
+        self.context = browser.new_context(viewport={"width": 1400, "height": 900}, has_touch=touch)
         self.problems: list[str] = []
         self.context.route("**/*", self._route)
         self.tab = self.context.new_page()
@@ -254,8 +298,8 @@ class Tab:
 def open_page(browser: Any) -> Iterator[Any]:
     tabs: list[Tab] = []
 
-    def opener(path: Path, fragment: str = "") -> Tab:
-        tabs.append(Tab(browser, path, fragment))
+    def opener(path: Path, fragment: str = "", touch: bool = False) -> Tab:
+        tabs.append(Tab(browser, path, fragment, touch))
         return tabs[-1]
 
     yield opener
@@ -326,6 +370,12 @@ def test_a_link_with_a_fragment_opens_that_date_and_focus(
     )
     assert t.tab.text_content("#info h2") == "FAIR"
     assert t.ids("#stage .selected") == ["unit-fair"]
+    # Enter on the chart closes the unit selected, and opens it again.
+    t.tab.locator("#stage").focus()
+    t.tab.keyboard.press("Enter")
+    assert t.ids("#stage g.summary.closed") == ["unit-fair"]
+    t.tab.keyboard.press("Enter")
+    assert t.ids("#stage g.cluster.selected") == ["unit-fair"]
     # A date between snapshots opens the snapshot in effect then.
     t2 = open_page(files["timeline"], "#date=2025-09-30")
     assert t2.tab.text_content("#date") == "2025-08-19"
@@ -390,22 +440,118 @@ def big(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out / "big.html"
 
 
+# What a unit's or summary's box holds, and whether boxes overlap: every box (a
+# unit, a person, a summary) either holds another (it is its ancestor in the SVG)
+# or does not meet it.
+_OVERLAPS = """() => {
+  const gs = Array.from(document.querySelectorAll('#stage g.node, #stage g.cluster'));
+  const boxes = gs.map(g => { const r = g.querySelector(':scope > rect.box');
+    return [g, +r.getAttribute('x'), +r.getAttribute('y'),
+            +r.getAttribute('width'), +r.getAttribute('height')]; });
+  boxes.sort((a, b) => a[1] - b[1]);
+  const out = [];
+  for (let i = 0; i < boxes.length; i++) {
+    const [a, ax, ay, aw, ah] = boxes[i];
+    for (let j = i + 1; j < boxes.length && boxes[j][1] < ax + aw; j++) {
+      const [b, bx, by, bw, bh] = boxes[j];
+      if (by < ay + ah && ay < by + bh && !a.contains(b) && !b.contains(a)) out.push([a.id, b.id]);
+    }
+  }
+  return out.sort();
+}"""
+_SIZE = "() => { const b = document.querySelector('#stage g.boxes').getBBox(); return [b.width, b.height]; }"
+
+
+def _members(org: Path, date: str, uid: str) -> set[str]:
+    """The people of unit ``uid`` in the page's chart of ``date``: those of the
+    later snapshot, and those of the one before who are no longer in the org."""
+    tl = orgdiff.load(org)
+    after = tl.at(date)
+    i = tl.snapshots.index(after)
+    before = tl.snapshots[i - 1].people if i > 0 else {}
+    people = {p for p, person in after.people.items() if person.unit == uid}
+    return people | {
+        p for p, person in before.items() if p not in after.people and person.unit == uid
+    }
+
+
 @needs_chromium
-def test_a_summary_opens_in_place_and_up_closes_it(big: Path, open_page: Any) -> None:
+def test_clicking_a_unit_closes_it_and_the_chart_is_laid_out_again(
+    files: dict[str, Path], open_page: Any
+) -> None:
+    t = open_page(files["timeline"], "#date=2025-08-19")
+    inside = sorted(f"person-{p}" for p in _members(META, "2025-08-19", "fair"))
+    assert inside == ["person-rob-fergus", "person-yann-lecun", "person-yuandong-tian"]
+    assert t.ids("#unit-fair > g.person") == inside
+    assert t.tab.evaluate(_OVERLAPS) == []
+    width, height = t.tab.evaluate(_SIZE)
+    t.tab.click("#unit-fair > text.label")
+    # FAIR is now one grey box that counts what it holds; the chart closed up.
+    assert t.tab.get_attribute("#unit-fair", "class") == "node summary unit closed selected"
+    assert t.tab.text_content("#unit-fair > text.label") == "FAIR— 3 people"
+    assert t.ids("#stage g.person[id^=person-y], #stage g.person[id^=person-r]") == []
+    closed_width, closed_height = t.tab.evaluate(_SIZE)
+    assert closed_width <= width and closed_height < height
+    assert t.tab.evaluate(_OVERLAPS) == []
+    # The lineage to FAIR now ends at its grey box.
+    assert "lineage-agi-foundations_0_fair" in t.ids("#stage g.edge.lineage")
+    _shot(t, "html-fair-closed")
+    # Search skips what a closed unit holds, says so, and Enter opens it.
+    t.tab.fill("#search", "LeCun")
+    assert t.ids("#stage g.hit") == []
+    assert t.tab.text_content("#hits") == "1 folded: Enter opens"
+    t.tab.press("#search", "Enter")
+    assert t.ids("#stage g.hit.current") == ["person-yann-lecun"]
+    assert t.ids("#unit-fair > g.person") == inside
+    assert t.tab.evaluate(_SIZE) == [width, height]
+    # Closed again by its name, and opened again by a click on the grey box.
+    t.tab.click("#unit-fair > text.label")
+    assert t.ids("#unit-fair > g.person") == []
+    t.tab.click("#unit-fair")
+    assert t.ids("#unit-fair > g.person") == inside
+    assert t.tab.evaluate(_SIZE) == [width, height]
+    # Closed units stay closed across dates.
+    t.tab.click("#unit-fair > text.label")
+    t.tab.click("#prev")
+    assert t.tab.get_attribute("#unit-fair", "class") == "node summary unit closed selected"
+    # A folded person's facts offer to show them: the units that hold them open.
+    t.tab.click("#info dd a.date-link >> text=Rob Fergus")
+    assert t.tab.text_content("#info h2") == "Rob Fergus"
+    assert t.ids("#stage [id=person-rob-fergus]") == []
+    t.tab.click("#info button >> text=Show it")
+    assert t.ids("#stage .selected") == ["person-rob-fergus"]
+    assert "unit-fair" in t.ids("#stage g.cluster")
+
+
+@needs_chromium
+def test_every_summary_opens_in_place(big: Path, open_page: Any) -> None:
     t = open_page(big)
     summaries = t.ids("#stage g.node.summary")
-    assert summaries
-    first = summaries[0]
-    uid = re.sub(r"^(unit|more-units|more-people)-", "", first)
-    t.tab.click(f'[id="{first}"]')
-    assert t.tab.is_visible("#up")
-    assert t.tab.evaluate("location.hash").endswith(f"&focus={uid}")
-    # The focused chart draws the unit itself, with what the summary held.
-    assert t.ids(f'#stage g.cluster[id="unit-{uid}"], #stage g.node[id="unit-{uid}"]')
-    assert t.ids(f'#stage [id="{first}"].summary') == []
-    t.tab.click("#up")
-    assert t.ids("#stage g.node.summary") == summaries
-    assert not t.tab.is_visible("#up")
+    last = [s for s in summaries if s.startswith("unit-")][-1]
+    assert summaries.index(last) >= 24  # beyond the old page's 24 pre-rendered charts
+    width, height = t.tab.evaluate(_SIZE)
+    uid = last.removeprefix("unit-")
+    t.tab.click(f'[id="{last}"]')
+    # The unit is drawn open where its grey box was, with its people.
+    assert t.tab.get_attribute(f'[id="{last}"]', "class").split()[:2] == ["cluster", "unit"]
+    drawn = set(t.ids(f'[id="{last}"] > g.person'))
+    members = {f"person-{p}" for p in _members(big.parent / "org", "2024-07-01", uid)}
+    leads = {
+        f"person-{p}" for p in orgdiff.load(big.parent / "org").at("2024-07-01").units[uid].leads
+    }
+    assert members - leads <= drawn <= members | leads
+    assert t.tab.evaluate(_OVERLAPS) == []
+    assert t.tab.evaluate(_SIZE) != [width, height]
+    _shot(t, "html-summary-opened")
+    # "… and N more people" opens to everyone in the unit.
+    more = t.ids("#stage g.node.summary[id^=more-people-]")
+    assert more
+    holder = more[0].removeprefix("more-people-")
+    t.tab.click(f'[id="{more[0]}"]')
+    assert t.ids(f'[id="{more[0]}"]') == []
+    everyone = {f"person-{p}" for p in _members(big.parent / "org", "2024-07-01", holder)}
+    assert everyone - set(t.ids("#stage g.person")) == set()
+    assert t.tab.evaluate(_OVERLAPS) == []
 
 
 # --- the command line -------------------------------------------------------------------
@@ -457,23 +603,127 @@ def test_bad_timeline_input_is_one_line_and_status_2(
 
 
 @needs_chromium
-def test_double_click_closes_a_unit_and_opens_it_again(
-    files: dict[str, Path], open_page: Any
+def test_opening_every_grey_box_draws_everyone_once_and_nothing_overlaps(
+    big: Path, open_page: Any
 ) -> None:
-    t = open_page(files["timeline"], "#date=2025-08-19")
-    snap = orgdiff.load(META).at("2025-08-19")
-    inside = sorted(f"person-{p}" for p, person in snap.people.items() if person.unit == "fair")
-    assert len(inside) == 3  # Rob Fergus, Yann LeCun, Yuandong Tian
-    assert all(t.tab.is_visible(f"#{pid}") for pid in inside)
-    t.tab.dblclick("#unit-fair text")
-    assert not any(t.tab.is_visible(f"#{pid}") for pid in inside)
-    assert t.tab.text_content("#unit-fair .closed-note") == (
-        f"closed: {len(inside)} people (double-click to open)"
+    """Invariant: whatever the reader opens, no box overlaps another (but the
+    units that hold it) and each person is drawn at most once; once every grey
+    box is open, everyone of both dates is drawn."""
+    t = open_page(big)
+    org = big.parent / "org"
+    tl = orgdiff.load(org)
+    everyone = {f"person-{p}" for p in tl.snapshots[-1].people} | {
+        f"person-{p}" for p in tl.snapshots[-2].people
+    }
+    # Each grey box in turn, clicked in the page (as a click on it would be), the
+    # boxes checked after each.
+    problems = t.tab.evaluate(
+        """(overlaps) => {
+      const check = eval(overlaps);
+      const out = [];
+      for (let n = 0; n < 500; n++) {
+        const ids = Array.from(document.querySelectorAll('#stage g.person'), g => g.id);
+        if (new Set(ids).size !== ids.length) out.push('twice: ' + n);
+        check().forEach(pair => out.push(pair.join(' over ')));
+        const grey = document.querySelector('#stage g.node.summary');
+        if (!grey) return out;
+        grey.dispatchEvent(new MouseEvent('click', {bubbles: true}));
+      }
+      return out.concat(['still grey boxes']);
+    }""",
+        _OVERLAPS,
     )
-    _shot(t, "html-fair-closed")
-    t.tab.fill("#search", "LeCun")  # a closed unit's people are not matches
-    assert t.ids("#stage g.hit") == []
-    t.tab.dblclick("#unit-fair text")
-    assert all(t.tab.is_visible(f"#{pid}") for pid in inside)
-    assert t.ids("#stage g.hit") == ["person-yann-lecun"]
-    assert t.ids("#stage .closed-note") == []
+    assert problems == []
+    assert t.ids("#stage g.node.summary") == []
+    assert set(t.ids("#stage g.person")) == everyone
+    assert len(t.ids("#stage g.person")) == len(everyone)
+
+
+def _view_box(t: Tab) -> list[float]:
+    box = t.tab.get_attribute("#stage svg", "viewBox")
+    assert box is not None
+    return [float(v) for v in box.split()]
+
+
+def _scale(t: Tab) -> float:
+    """Screen pixels per SVG unit (the viewBox is fitted to the stage, "meet")."""
+    found: float = t.tab.evaluate("document.querySelector('#stage svg').getScreenCTM().a")
+    return found
+
+
+@pytest.fixture(scope="module")
+def huge(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A generated org of 10,000 people, written as a user would."""
+    from benchmarks.generate import generate
+
+    out = tmp_path_factory.mktemp("huge")
+    org = generate(10_000, out / "org")
+    run = _orgdiff("--org", str(org), "timeline", "-o", str(out / "huge.html"))
+    assert run.returncode == 0, run.stderr
+    return out / "huge.html"
+
+
+@needs_chromium
+def test_a_10k_person_org_opens_pans_zooms_and_finds_a_person(huge: Path, open_page: Any) -> None:
+    t = open_page(huge)  # no console error, no request: the fixture checks
+    assert t.tab.text_content("#date") == "2024-07-01"
+    assert t.tab.evaluate(_OVERLAPS) == []
+    _shot(t, "html-10k")
+    x, y, w, h = _view_box(t)
+    scale = _scale(t)
+    # A drag pans by what the mouse moved, a wheel zooms around the pointer.
+    t.tab.mouse.move(600, 500)
+    t.tab.mouse.down()
+    t.tab.mouse.move(650, 520, steps=4)
+    t.tab.mouse.up()
+    x2, y2, w2, h2 = _view_box(t)
+    assert (x2, y2, w2, h2) == pytest.approx((x - 50 / scale, y - 20 / scale, w, h))
+    t.tab.mouse.wheel(0, -300)
+    assert _view_box(t)[2] < w2
+    # The deepest person of the org is folded away; search finds them and Enter opens
+    # the units that hold them.
+    snap = orgdiff.load(huge.parent / "org").at("2024-07-01")
+    deep = max(snap.people, key=lambda p: len(snap.chain(p)))
+    assert t.ids(f'[id="person-{deep}"]') == []
+    t.tab.fill("#search", deep)
+    assert t.tab.text_content("#hits") == "1 folded: Enter opens"
+    t.tab.press("#search", "Enter")
+    assert t.ids("#stage g.hit.current") == [f"person-{deep}"]
+    assert t.tab.text_content("#info h2") == snap.name_of(deep)
+    assert t.tab.evaluate(_OVERLAPS) == []
+
+
+def _touch(cdp: Any, kind: str, points: list[tuple[float, float]]) -> None:
+    cdp.send(
+        "Input.dispatchTouchEvent",
+        {
+            "type": kind,
+            "touchPoints": [{"x": x, "y": y, "id": n} for n, (x, y) in enumerate(points)],
+        },
+    )
+
+
+@needs_chromium
+def test_a_pinch_zooms_and_one_finger_pans(files: dict[str, Path], open_page: Any) -> None:
+    t = open_page(files["render"], touch=True)
+    cdp = t.context.new_cdp_session(t.tab)
+    x, y, w, h = _view_box(t)
+    scale = _scale(t)
+    # One finger: the chart follows it.
+    _touch(cdp, "touchStart", [(500, 400)])
+    _touch(cdp, "touchMove", [(540, 420)])
+    _touch(cdp, "touchMove", [(580, 460)])
+    _touch(cdp, "touchEnd", [])
+    assert _view_box(t) == pytest.approx([x - 80 / scale, y - 60 / scale, w, h])
+    # Two fingers spread from 100 to 300 pixels apart: three times closer.
+    x, y, w, h = _view_box(t)
+    _touch(cdp, "touchStart", [(550, 400), (650, 400)])
+    _touch(cdp, "touchMove", [(500, 400), (700, 400)])
+    _touch(cdp, "touchMove", [(450, 400), (750, 400)])
+    _touch(cdp, "touchEnd", [])
+    assert _view_box(t)[2:] == pytest.approx([w / 3, h / 3])
+    # And pinching in zooms out again.
+    _touch(cdp, "touchStart", [(450, 400), (750, 400)])
+    _touch(cdp, "touchMove", [(550, 400), (650, 400)])
+    _touch(cdp, "touchEnd", [])
+    assert _view_box(t)[2:] == pytest.approx([w, h])

@@ -1,26 +1,32 @@
 """One self-contained, interactive HTML page of an org: a snapshot or the timeline.
 
-The page holds pre-rendered SVG charts (made by :func:`orgdiff.render` and the
-engine: on a timeline, each snapshot's chart is the diff chart against the
-snapshot before, so what changed is coloured and lineage drawn), a JSON blob of
-the data (every unit's and person's facts snapshot by snapshot, the sources
-with their URLs, the events), and the script and style in
-``orgdiff/_static/timeline.js`` and ``timeline.css``. Nothing is loaded from
-anywhere: a Content-Security-Policy allows only the page's own inline script
-and style (by their SHA-256 hashes) and ``data:`` images.
+The page holds no chart: it holds the data as JSON (every unit's and person's
+facts as runs of snapshots in which they did not change, the sources with their
+URLs, the events, and for each snapshot what it changed since the one before:
+each unit's and person's state, former names and places, lineage and
+relations, see :func:`_marks`) and the script and style in
+``orgdiff/_static/timeline.js`` and ``timeline.css``. The script lays the chart
+out in the browser, in plain DOM/SVG code: nested unit boxes, each headed by
+the unit's name and its leads, its people hanging in one or two columns (each
+report below their manager), its child units in rows beneath; render.py's
+budget of :data:`orgdiff.render.BUDGET` boxes folds the rest into grey summary
+boxes. A click on a unit's name closes it to a summary, a click on a summary
+opens it (with a budget of its own), and the chart is laid out again, the
+clicked box kept where it was on the screen. On a timeline, each snapshot is
+drawn as the union of it and the snapshot before, marked as render.py marks a
+diff chart (same palette, same SVG ids ``unit-ID`` and ``person-ID`` and
+classes), removed units as ghost boxes, lineage as arrows. So the file grows
+linearly with the data, not with snapshots times charts.
+
+Nothing is loaded from anywhere: a Content-Security-Policy allows only the
+page's own inline script and style (by their SHA-256 hashes) and ``data:``
+images.
 
 Safety: the JSON is embedded in ``<script type="application/json">`` with
 ``<``, ``>``, ``&``, U+2028 and U+2029 written as ``\\u003c`` etc. (see
 :func:`script_json`), so no string can end the block; the script puts every
-string from the data into the page with ``textContent``, never as markup, and
-parses the SVG charts (whose text Graphviz escaped) as XML.
-
-Summaries: a default chart keeps to a budget of boxes and folds the rest into
-summary boxes. For up to ``extra`` summaries per page, a chart focused on the
-summary's unit is pre-rendered too; clicking the summary opens it in place
-(and "Up" closes it). A summary without such a chart says which command draws
-it. Double-clicking a unit that is drawn closes it: what it holds is hidden
-in place (the layout is Graphviz's and is not redone in the browser).
+string from the data into the page with ``textContent`` or ``setAttribute``,
+never as markup.
 """
 
 from __future__ import annotations
@@ -36,12 +42,10 @@ from importlib import resources
 from typing import Any
 
 from ..diff import Diff, diff
-from ..model import Person, Snapshot, Timeline, Unit
+from ..model import Confidence, Person, Snapshot, Timeline, Unit
+from ..render import BUDGET
 
-__all__ = ["EXTRA", "page", "script_json"]
-
-#: Focused charts pre-rendered for summaries, per page at most.
-EXTRA = 24
+__all__ = ["page", "script_json"]
 
 _SCRIPT_ESCAPES = {
     "<": "\\u003c",
@@ -69,38 +73,6 @@ def _asset(name: str) -> str:
 def _hash(text: str) -> str:
     digest = hashlib.sha256(text.encode("utf-8")).digest()
     return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
-
-
-_PROLOG = re.compile(r"\A(?:\s*<\?xml[^>]*\?>|\s*<!DOCTYPE[^>]*>|\s*<!--.*?-->)*\s*", re.S)
-_COMMENT = re.compile(r"<!--.*?-->", re.S)
-
-
-def _svg(graph: Any) -> str:
-    """The chart's SVG element, without the XML prolog, doctype and comments."""
-    from ..engine import render_dot
-
-    text = render_dot(graph.source, "svg").decode("utf-8")
-    return _COMMENT.sub("", _PROLOG.sub("", text))
-
-
-_SUMMARY_ID = re.compile(r'<g id="([^"]+)" class="node summary')
-
-
-def _summaries(svg: str) -> list[str]:
-    """The svg ids of the summary boxes of a chart, in drawing order."""
-    return [html.unescape(found) for found in _SUMMARY_ID.findall(svg)]
-
-
-_HEX = re.compile(r"_([0-9a-f]+)_")
-
-
-def _entity(svg_id: str) -> str:
-    """The data's id inside an svg id (``unit-fair``, ``more-people-fair``): the
-    inverse of :func:`orgdiff.render.svg_id`."""
-    for prefix in ("more-units-", "more-people-", "unit-", "person-"):
-        if svg_id.startswith(prefix):
-            return _HEX.sub(lambda m: chr(int(m.group(1), 16)), svg_id[len(prefix) :])
-    raise ValueError(f"not an svg id of orgdiff: {svg_id}")
 
 
 def _iso(day: dt.date | None) -> str | None:
@@ -176,6 +148,49 @@ def _events(d: Diff | None, snap: Snapshot) -> dict[str, Any]:
     }
 
 
+def _marks(d: Diff) -> dict[str, Any]:
+    """What a diff did, for the page to mark: each unit's and person's state
+    (``added``, ``removed``, ``changed``), former names, former parents or
+    units, and the lineage lines (as :func:`orgdiff.render` draws them)."""
+    from ..diff import ChangeKind
+    from ..render import _Status
+
+    status = _Status(d)
+    lineage: list[list[Any]] = []
+    added = {c.id: c for c in d.changes if c.kind is ChangeKind.UNIT_ADDED}
+    for c in d.changes:
+        uncertain = c.confidence is not Confidence.CONFIRMED
+        if c.kind is ChangeKind.UNIT_REMOVED:
+            into = c.into
+            new_only = all(t in added and added[t].from_ == (c.id,) for t in into)
+            if len(into) == 1:
+                text = "became" if new_only else "merged into"
+            else:
+                text = "split into" if new_only else "dissolved into"
+            lineage.extend([c.id, target, text, uncertain] for target in into)
+        elif c.kind is ChangeKind.UNIT_ADDED:
+            for origin in c.from_:
+                if origin in d.after.units:  # split off from a unit that goes on
+                    lineage.append([origin, c.id, "split off", uncertain])
+    return {
+        "units": status.units,
+        "people": status.people,
+        "renamed": status.renamed,
+        "moved": status.moved_from,
+        "lineage": lineage,
+    }
+
+
+def _relations(d: Diff | None, snap: Snapshot) -> list[list[Any]]:
+    """The lines that are not reporting lines: ``[kind, from, to, uncertain,
+    removed]``, those of the diff's earlier date that are gone included."""
+    gone = [r for r in d.before.relations if r not in snap.relations] if d is not None else []
+    return [
+        [r.kind, r.from_, r.to, r.confidence is not Confidence.CONFIRMED, r in gone]
+        for r in [*snap.relations, *gone]
+    ]
+
+
 def page(
     tl: Timeline,
     snapshots: Sequence[Snapshot] | None = None,
@@ -185,54 +200,33 @@ def page(
     depth: int | None = None,
     units_only: bool = False,
     all: bool = False,
-    extra: int = EXTRA,
     title: str | None = None,
 ) -> str:
     """The HTML page of ``snapshots`` of ``tl`` (default: all of them, with a
     time slider). With ``changes``, each snapshot but the timeline's first is
-    drawn as the diff chart against the snapshot before it. ``focus``,
-    ``depth``, ``units_only`` and ``all`` are :func:`orgdiff.render`'s.
-    ``extra`` bounds the focused charts pre-rendered for summary boxes."""
-    from ..render import render
-
+    marked against the snapshot before it (the diff chart). ``focus``,
+    ``depth``, ``units_only`` and ``all`` are :func:`orgdiff.render`'s."""
     shown = list(tl.snapshots if snapshots is None else snapshots)
     if not shown:
         raise ValueError("a page needs at least one snapshot")
+    if focus is not None and not any(focus in s.units for s in shown):
+        shown[-1].children(focus)  # raises UnknownIdError with a did-you-mean
     index = {s.date: i for i, s in enumerate(tl.snapshots)}
-    options: dict[str, Any] = {"focus": focus, "depth": depth, "units_only": units_only}
     views: list[dict[str, Any]] = []
-    charts: list[tuple[Snapshot | Diff, str]] = []
     for snap in shown:
         i = index[snap.date]
         d = diff(tl.snapshots[i - 1], snap) if i > 0 else None
-        obj: Snapshot | Diff = d if (changes and d is not None) else snap
-        chart_title = f"{tl.name}, {snap.date.isoformat()}: {snap.event}"
-        svg = _svg(render(obj, title=chart_title, all=all, **options))
-        charts.append((obj, svg))
-        views.append({"snapshot": i, "chart": svg, **_events(d, snap)})
-    # Focused charts for the summaries, breadth-first over the views, while `extra` lasts.
-    more: dict[str, str] = {}
-    queue = [(v, obj, _summaries(svg)) for v, (obj, svg) in zip(views, charts, strict=True)]
-    for view, _obj, ids in queue:
-        view["summaries"] = ids
-    budget = extra
-    rank = 0
-    while budget > 0:
-        took = False
-        for view, obj, ids in queue:
-            if rank < len(ids) and budget > 0:
-                sid = ids[rank]
-                uid = _entity(sid)
-                key = f"{view['date']}/{sid}"
-                if key not in more:
-                    chart_title = f"{tl.name}, {view['date']}: {uid}"
-                    graph = render(obj, title=chart_title, focus=uid, units_only=units_only)
-                    more[key] = _svg(graph)
-                    budget -= 1
-                took = True
-        if not took:
-            break
-        rank += 1
+        marked = d if changes else None
+        views.append(
+            {
+                "snapshot": i,
+                "title": f"{tl.name}, {snap.date.isoformat()}: {snap.event}",
+                **_events(d, snap),
+                "diff": marked is not None,
+                "marks": _marks(marked) if marked is not None else None,
+                "relations": _relations(marked, snap),
+            }
+        )
     sources = {
         key: {
             "title": s.title,
@@ -246,10 +240,14 @@ def page(
     data = {
         "org": tl.name,
         "timeline": changes,
-        "changes": changes,
         "dates": [s.date.isoformat() for s in tl.snapshots],
         "views": views,
-        "more": more,
+        "options": {
+            "focus": focus,
+            "depth": depth,
+            "units_only": units_only,
+            "budget": None if all else BUDGET,
+        },
         "sources": sources,
         "entities": _entities(tl),
     }
@@ -294,7 +292,6 @@ _BODY = """\
   <button type="button" id="zoom-in" title="Zoom in (+)">+</button>
   <button type="button" id="zoom-out" title="Zoom out (-)">&#8722;</button>
   <button type="button" id="fit" title="Fit to screen (0)">Fit</button>
-  <button type="button" id="up" title="Back to the whole chart" hidden>Up</button>
 </header>
 <main>
   <div id="stage" tabindex="0" aria-label="Org chart"></div>
