@@ -71,6 +71,7 @@ def _session_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 from covgate import (  # noqa: E402
     pytest_addoption,  # noqa: F401
     pytest_deselected,  # noqa: F401
+    pytest_runtest_call,  # noqa: F401
     pytest_runtestloop,  # noqa: F401
     pytest_terminal_summary,  # noqa: F401
 )

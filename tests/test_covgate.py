@@ -121,6 +121,7 @@ CONFTEST = """\
 from covgate import (
     pytest_addoption,
     pytest_deselected,
+    pytest_runtest_call,
     pytest_runtestloop,
     pytest_terminal_summary,
 )
