@@ -239,3 +239,82 @@ def test_a_failing_run_is_not_gated(project: Path, args: tuple[str, ...], reason
 def test_no_cov_measures_nothing_and_gates_nothing(project: Path) -> None:
     status, output = pytest_in(project, *HIGH, "--no-cov")
     assert (0, []) == (status, gate_lines(output))
+
+
+# --- a property measured on its first examples only ----------------------------------
+
+STEPS = """\
+def step(n):
+    if n <= 2:
+        return "early"
+    return "late"
+
+
+def in_a_child():
+    return "child"
+
+
+def resumed():
+    return "resumed"
+"""
+
+PROPERTY = """\
+import subprocess
+import sys
+
+from hypothesis import given, settings, strategies as st
+
+import pkg
+
+calls = []
+
+
+@settings(max_examples=5, database=None, derandomize=True)
+@given(st.integers())
+def test_a_property(x):
+    calls.append(x)
+    assert pkg.step(len(calls)) in ("early", "late")
+
+
+def test_afterwards():
+    assert len(calls) >= 3
+    assert pkg.resumed() == "resumed"
+    subprocess.run([sys.executable, "-c", "import pkg; pkg.in_a_child()"], check=True)
+"""
+
+
+@pytest.fixture(scope="module")
+def sampled(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("sampled")
+    (root / "pkg").mkdir()
+    (root / "pkg" / "__init__.py").write_text(STEPS)
+    (root / "tests").mkdir()
+    (root / "tests" / "test_property.py").write_text(PROPERTY)
+    (root / "tests" / "conftest.py").write_text(CONFTEST)
+    covgate_dir = str(Path(covgate.__file__).parent)
+    (root / "pyproject.toml").write_text(PYPROJECT.format(covgate_dir=covgate_dir))
+    return root
+
+
+FULL = ("-o", "cov_gate_lines=100", "-o", "cov_gate_branches=100")
+
+
+def test_every_example_measured(sampled: Path) -> None:
+    status, output = pytest_in(sampled, *FULL, "-o", "cov_property_examples=0")
+    holds = "coverage gate holds: lines 100.00% (gate 100%), branches 100.00% (gate 100%)"
+    assert (0, [holds]) == (status, gate_lines(output))
+
+
+def test_a_property_measured_on_its_first_examples_only(sampled: Path) -> None:
+    """The third example onwards runs unmeasured (`return "late"` and its branch are
+    not counted); the test after it is measured again, and so is its child process."""
+    status, output = pytest_in(sampled, *FULL, "-o", "cov_property_examples=2")
+    assert (
+        1,
+        [
+            "coverage gate FAILED: line coverage 87.50% (7 of 8 lines covered)"
+            " is below the gate of 100%",
+            "coverage gate FAILED: branch coverage 50.00% (1 of 2 branches covered)"
+            " is below the gate of 100%",
+        ],
+    ) == (status, gate_lines(output))
