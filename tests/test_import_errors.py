@@ -1,0 +1,101 @@
+"""HR exports `orgdiff import` cannot read: each refused with every problem,
+located (``FILE:ROW: column: message``), the whole message compared."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from orgdiff.formats.csv import ColumnMap, ExportError, read_csv, read_mapping
+
+REFUSED = [
+    (
+        "bad UTF-8 after a BOM",
+        b"\xef\xbb\xbfEmployee ID,Name\n1,\xff\n",
+        # the BOM's 3 bytes, then 19 of text before the bad byte
+        "x.csv: -: not valid UTF-8 after its byte order mark (invalid start byte at byte 22)",
+    ),
+    ("UTF-16", b"\xff\xfeE\x00", "x.csv: -: UTF-16 is not read; save the export as CSV UTF-8"),
+    (
+        "neither UTF-8 nor Windows-1252",
+        b"Employee ID,Name,Department\n1,a\x81b,X\n",  # 0x81 is unassigned in cp1252
+        "x.csv: -: neither UTF-8 nor Windows-1252 (byte 31)",
+    ),
+    ("empty", b"", "x.csv: -: the file is empty"),
+    (
+        "a header only",
+        b"Employee ID,Name,Department\n",
+        "x.csv: -: no people in the export, only a header",
+    ),
+    (
+        "no required column",
+        b"Title,Email\nx,y\n",
+        "x.csv:1: (header): no column for department (looked for department, department name,"
+        " dept...; map one with --map COLUMN=department)\n"
+        "x.csv:1: (header): no column for employee_id (looked for employee id, employee number,"
+        " employee no...; map one with --map COLUMN=employee_id)\n"
+        "x.csv:1: (header): no column for name (looked for name, full name, employee name...;"
+        " map one with --map COLUMN=name)",
+    ),
+    (
+        "a control character in a name",
+        b"Employee ID,Name,Department\n1,Ann\x07 Lee,Eng\n",
+        "x.csv:2: Name: the name contains a control character or noncharacter (U+0007)",
+    ),
+]
+
+
+@pytest.mark.parametrize(("raw", "message"), [r[1:] for r in REFUSED], ids=[r[0] for r in REFUSED])
+def test_an_unreadable_export_is_refused_with_its_problems(
+    tmp_path: Path, raw: bytes, message: str
+) -> None:
+    path = tmp_path / "x.csv"
+    path.write_bytes(raw)
+    with pytest.raises(ExportError) as refused:
+        read_csv(path, display="x.csv")
+    assert message == str(refused.value)
+    assert raw == path.read_bytes()  # never modified
+
+
+def test_a_missing_export_is_one_problem(tmp_path: Path) -> None:
+    with pytest.raises(ExportError) as refused:
+        read_csv(tmp_path / "gone.csv", display="gone.csv")
+    assert "gone.csv: -: No such file or directory" == str(refused.value)
+
+
+@pytest.mark.parametrize(
+    ("explicit", "message"),
+    [
+        ({"Team": "department"}, "x.csv:1: Team: no such column in the header"),
+        ({"Name": "nmae"}, "x.csv: Name: unknown field `nmae`; did you mean `name`?"),
+        (
+            {"Name": "salary"},
+            "x.csv: Name: unknown field `salary`; fields are employee_id, name, first_name,"
+            " last_name, email, title, manager_id, manager_email, manager_name, department,"
+            " department_parent",
+        ),
+    ],
+    ids=["no such column", "a misspelt field", "an unknown field"],
+)
+def test_a_bad_explicit_mapping_is_refused(explicit: dict[str, str], message: str) -> None:
+    with pytest.raises(ExportError) as refused:
+        ColumnMap.resolve(["Employee ID", "Name", "Department"], explicit, file="x.csv")
+    assert message == str(refused.value)
+
+
+def test_a_mapping_file_reads_column_equals_field_lines() -> None:
+    """Comments and blank lines skipped, spaces around both sides dropped, the last
+    ``=`` splitting (a column may hold one)."""
+    text = "# HR system 2\n\n Full Name = name \nA=B = department\n"
+    assert {"Full Name": "name", "A=B": "department"} == read_mapping(text, file="m.txt")
+
+
+def test_a_mapping_file_with_bad_lines_names_each() -> None:
+    with pytest.raises(ExportError) as refused:
+        read_mapping("Name=name\nno equals sign\n=name\nTitle=\n", file="m.txt")
+    assert (
+        "m.txt:2: -: expected COLUMN=FIELD\n"
+        "m.txt:3: -: expected COLUMN=FIELD\n"
+        "m.txt:4: -: expected COLUMN=FIELD"
+    ) == str(refused.value)
