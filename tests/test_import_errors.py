@@ -6,7 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from orgdiff.cli import cli
 from orgdiff.formats.csv import ColumnMap, ExportError, read_csv, read_mapping
 
 REFUSED = [
@@ -99,3 +101,56 @@ def test_a_mapping_file_with_bad_lines_names_each() -> None:
         "m.txt:3: -: expected COLUMN=FIELD\n"
         "m.txt:4: -: expected COLUMN=FIELD"
     ) == str(refused.value)
+
+
+CLI_REFUSED = [
+    (
+        ["--mapping", "bad.map"],
+        "orgdiff: error: bad.map: cannot be read: 'utf-8' codec can't decode byte 0xff"
+        " in position 0: invalid start byte\n",
+    ),
+    (
+        ["--mapping", "none.map"],
+        "orgdiff: error: none.map: cannot be read: [Errno 2] No such file or directory:"
+        " 'none.map'\n",
+    ),
+    (["--map", "Name"], "orgdiff: error: --map 'Name': expected COLUMN=FIELD\n"),
+]
+
+
+@pytest.mark.parametrize(("args", "stderr"), CLI_REFUSED, ids=["undecodable", "missing", "no ="])
+def test_the_import_command_refuses_a_bad_mapping(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], stderr: str
+) -> None:
+    """One line, exit status 2, nothing written."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "bad.map").write_bytes(b"\xff\xfe")
+    (tmp_path / "2024-01.csv").write_text("Employee ID,Name,Department\n1,Ann,Eng\n")
+    result = CliRunner().invoke(cli, ["--org", "org", "import", "2024-01.csv", *args])
+    assert (2, "", stderr) == (result.exit_code, result.stdout, result.stderr)
+    assert ["2024-01.csv", "bad.map"] == sorted(p.name for p in tmp_path.iterdir())
+
+
+@pytest.mark.parametrize(
+    ("args", "stderr"),
+    [
+        (
+            [".", "--date", "2024-01-01"],
+            "orgdiff: error: --date is for one export; a folder's exports are dated by name\n",
+        ),
+        (["nothing.csv"], "orgdiff: error: nothing.csv: no such file or folder\n"),
+        (
+            ["export.csv"],
+            "export.csv: -: no date in the file name; pass --date DATE\n1 problem found\n",
+        ),
+    ],
+    ids=["--date with a folder", "no such file", "no date"],
+)
+def test_the_import_command_refuses_a_source_it_cannot_date(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], stderr: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "export.csv").write_text("Employee ID,Name,Department\n1,Ann,Eng\n")
+    result = CliRunner().invoke(cli, ["--org", "org", "import", *args])
+    assert (2, "", stderr) == (result.exit_code, result.stdout, result.stderr)
+    assert ["export.csv"] == sorted(p.name for p in tmp_path.iterdir())
