@@ -154,3 +154,80 @@ def test_the_import_command_refuses_a_source_it_cannot_date(
     result = CliRunner().invoke(cli, ["--org", "org", "import", *args])
     assert (2, "", stderr) == (result.exit_code, result.stdout, result.stderr)
     assert ["export.csv"] == sorted(p.name for p in tmp_path.iterdir())
+
+
+ROW = "Employee ID,Name,Department\n1,Ann,Eng\n"
+
+
+def import_in(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, ["--org", "org", *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_an_org_path_that_is_a_file_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "org").write_text("x")
+    (tmp_path / "2024-01.csv").write_text(ROW)
+    assert (2, "", "orgdiff: error: org is not a folder\n") == import_in("import", "2024-01.csv")
+    assert "x" == (tmp_path / "org").read_text()
+
+
+@pytest.mark.parametrize(
+    ("files", "stderr"),
+    [
+        (
+            ["2024-01.csv", "2024-01-31.csv"],  # a month's export is dated its last day
+            "orgdiff: error: hr/2024-01-31.csv and hr/2024-01.csv are both for 2024-01-31;"
+            " import one of them\n",
+        ),
+        (
+            ["2024-01.csv", "people.csv", "Staff.CSV"],
+            "hr/Staff.CSV: -: no date in the file name (name it like 2024-01.csv)\n"
+            "hr/people.csv: -: no date in the file name (name it like 2024-01.csv)\n"
+            "2 problems found\n",
+        ),
+        (["notes.txt"], "orgdiff: error: hr: no CSV exports (files named like 2024-01.csv)\n"),
+    ],
+    ids=["two exports of one date", "undated exports", "no exports"],
+)
+def test_a_folder_of_exports_it_cannot_order_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, files: list[str], stderr: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "hr").mkdir()
+    for name in files:
+        (tmp_path / "hr" / name).write_text(ROW)
+    assert (2, "", stderr) == import_in("import", "hr")
+    assert not (tmp_path / "org").exists()
+
+
+@pytest.mark.parametrize(
+    ("ids", "stderr"),
+    [
+        (
+            "people: [a, b]\n",
+            "orgdiff: error: org/hr-ids.yaml: expected `people:` and `units:` mappings\n",
+        ),
+        (
+            "people: {a: [\n",
+            "orgdiff: error: org/hr-ids.yaml:2:1: cannot be read: expected the node content,"
+            " but found '<stream end>'\n",
+        ),
+    ],
+    ids=["lists", "broken YAML"],
+)
+def test_a_damaged_id_registry_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ids: str, stderr: str
+) -> None:
+    """hr-ids.yaml (which employee id is which person) damaged by hand between two
+    imports: one line, located where YAML can say, and the dataset left as it was."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "2024-01.csv").write_text(ROW)
+    (tmp_path / "2024-02.csv").write_text(ROW)
+    assert 0 == import_in("import", "2024-01.csv")[0]
+    (tmp_path / "org" / "hr-ids.yaml").write_text(ids)
+    before = sorted(str(p.relative_to(tmp_path)) for p in (tmp_path / "org").rglob("*"))
+    assert (2, "", stderr) == import_in("import", "2024-02.csv")
+    assert before == sorted(str(p.relative_to(tmp_path)) for p in (tmp_path / "org").rglob("*"))
