@@ -271,3 +271,53 @@ def test_a_budget_below_four_boxes_is_refused() -> None:
     units: a smaller budget is an error, not a chart that breaks it."""
     with pytest.raises(ValueError, match="at least 4 boxes, not 3"):
         render(TL.at("2024-06"), budget=3)
+
+
+def test_diff_chart_styles_per_entity_as_graphviz_reads_them() -> None:
+    """Graphviz's own reading of the diff chart (its JSON output): each unit and
+    person with its state's class, colour, weight (bold, a 2-point border) and dash,
+    every reporting and lineage line likewise, and no node besides them but one
+    invisible spacer and the legend."""
+    import json
+
+    d = TL.diff("2023", "2024")
+    graph = json.loads(render_dot(render(d).source, "json"))
+    added, removed, changed = COLOURS["added"], COLOURS["removed"], COLOURS["changed"]
+    grey = COLOURS["person"]
+    entities = {
+        o["id"]: (o.get("class"), o.get("color"), o.get("style"), o.get("penwidth"))
+        for o in graph["objects"]
+        if o.get("id", "").startswith(("unit-", "person-"))
+    }
+    assert {
+        "unit-acme": ("unit", COLOURS["unit"], "rounded,filled", "1"),
+        "unit-platform": ("unit added", added, "rounded,filled", "2"),
+        "unit-autonomy": ("unit added", added, "rounded,filled", "2"),
+        "unit-research": ("unit changed", changed, "rounded,filled", "2"),
+        "unit-engineering": ("unit removed", removed, "rounded,filled", "2"),
+        "person-ada-park": ("person", grey, "rounded", None),
+        "person-eli-moreau": ("person", grey, "rounded", None),
+        "person-dara-novak": ("person changed", changed, "rounded,bold", None),
+        "person-ben-okafor": ("person changed", changed, "rounded,bold", None),
+        "person-chen-li": ("person changed", changed, "rounded,bold", None),
+        "person-femi-adeyemi": ("person added uncertain", added, "rounded,dashed,bold", None),
+    } == entities
+    others = sorted(
+        (o.get("name"), o.get("style")) for o in graph["objects"] if o.get("id") not in entities
+    )
+    assert 2 == len(others)
+    assert ("cluster_footer", None) == others[1]
+    assert "invis" == others[0][1]
+    lines = sorted((e.get("class") or "", e.get("color"), e.get("style")) for e in graph["edges"])
+    assert [
+        ("", grey, "invis"),
+        ("lineage", COLOURS["lineage"], "bold"),
+        ("lineage", COLOURS["lineage"], "bold"),
+        ("relation uncertain", COLOURS["relation"], "dashed"),
+        ("reports-to", grey, "solid"),
+        ("reports-to", grey, "solid"),
+        ("reports-to", grey, "solid"),
+        ("reports-to added", added, "bold"),
+        ("reports-to removed", removed, "dashed"),
+        ("reports-to uncertain added", added, "dashed"),
+    ] == lines
