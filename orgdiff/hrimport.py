@@ -116,6 +116,10 @@ class Registry:
             return Registry()
         try:
             data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+        except yaml.MarkedYAMLError as exc:  # one located line, not PyYAML's several
+            mark = exc.problem_mark or exc.context_mark
+            where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark is not None else path
+            raise OrgdiffError(f"{where}: cannot be read: {exc.problem or exc.context}") from None
         except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
             raise OrgdiffError(f"{path}: cannot be read: {exc}") from None
         data = data or {}

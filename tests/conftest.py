@@ -64,3 +64,14 @@ def _session_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     patch.delenv("ORGDIFF_NO_CACHE", raising=False)
     yield home
     patch.undo()
+
+
+# The coverage gate (tests/covgate.py): these hooks read its two minimums from
+# pyproject.toml and apply it once pytest-cov has combined every process's data.
+from covgate import (  # noqa: E402
+    pytest_addoption,  # noqa: F401
+    pytest_deselected,  # noqa: F401
+    pytest_runtest_call,  # noqa: F401
+    pytest_runtestloop,  # noqa: F401
+    pytest_terminal_summary,  # noqa: F401
+)

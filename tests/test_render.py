@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import html
 import re
 import shutil
 import xml.etree.ElementTree as ET
@@ -32,11 +31,6 @@ def one_unit(name: str, person: str = "Ann", title: str | None = "Boss") -> Snap
         people={"ann": Person(id="ann", unit="root", title=title)},
         identities={"ann": Identity(id="ann", name=person)},
     )
-
-
-def svg_text(svg: str) -> str:
-    """All text drawn in an SVG, unescaped, joined by newlines."""
-    return "\n".join(html.unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg))
 
 
 def chart(obj: Snapshot | orgdiff.Diff, **options: object) -> Chart:
@@ -185,11 +179,15 @@ HOSTILE = [
 
 @pytest.mark.parametrize(("name", "shown"), HOSTILE, ids=[h[0] for h in HOSTILE])
 def test_hostile_names_are_text(name: str, shown: str) -> None:
-    """Any name renders as the same text: no DOT syntax, HTML label or \\N escape leaks through."""
+    """Any name renders as the same text: no DOT syntax, HTML label or \\N escape leaks through.
+    The unit's name, the person's name and their title are each drawn as it is (a long
+    one wrapped over lines), and nothing else is drawn but the chart's date line."""
     snap = one_unit(name, person=name, title=name)
     svg = render_dot(render(snap).source, "svg").decode("utf-8")
-    text = svg_text(svg)
-    assert shown in text
+    c = parse(svg)
+    unit, person = c.boxes["unit-root"].lines, c.boxes["person-ann"].lines
+    assert (shown, shown, shown) == ("".join(unit), person[0], "".join(person[1:]))
+    assert [*unit, *person, "2020-01-01: an event"] == [t.content for t in c.texts]
     assert "<script" not in svg
     assert "href" not in svg
 
@@ -245,9 +243,27 @@ def test_a_removed_root_still_gives_one_tree() -> None:
             ),
         ),
     )
-    svg = render_dot(render(orgdiff.diff(a, b)).source, "svg").decode()
-    assert "NewCo" in svg_text(svg)
-    assert "Acme Robotics" in svg_text(svg)
+    c = chart(orgdiff.diff(a, b))
+    units = {box.id: box for box in c.by_class("unit")}
+    outer = {
+        uid: sorted(o for o, box in units.items() if o != uid and box.rect.contains(u.rect))
+        for uid, u in units.items()
+    }
+    assert {
+        "unit-newco": [],  # the one root
+        "unit-acme": ["unit-newco"],
+        "unit-platform": ["unit-acme", "unit-newco"],
+        "unit-autonomy": ["unit-acme", "unit-newco"],
+        "unit-research": ["unit-acme", "unit-autonomy", "unit-newco"],
+    } == outer
+    assert (["NewCo", "(added)"], ["Acme Robotics", "lead: Ada Park", "(removed)"]) == (
+        units["unit-newco"].lines,
+        units["unit-acme"].lines,
+    )
+    assert ({"unit", "added"}, {"unit", "removed"}) == (
+        units["unit-newco"].classes,
+        units["unit-acme"].classes,
+    )
 
 
 def test_a_budget_below_four_boxes_is_refused() -> None:
@@ -255,3 +271,53 @@ def test_a_budget_below_four_boxes_is_refused() -> None:
     units: a smaller budget is an error, not a chart that breaks it."""
     with pytest.raises(ValueError, match="at least 4 boxes, not 3"):
         render(TL.at("2024-06"), budget=3)
+
+
+def test_diff_chart_styles_per_entity_as_graphviz_reads_them() -> None:
+    """Graphviz's own reading of the diff chart (its JSON output): each unit and
+    person with its state's class, colour, weight (bold, a 2-point border) and dash,
+    every reporting and lineage line likewise, and no node besides them but one
+    invisible spacer and the legend."""
+    import json
+
+    d = TL.diff("2023", "2024")
+    graph = json.loads(render_dot(render(d).source, "json"))
+    added, removed, changed = COLOURS["added"], COLOURS["removed"], COLOURS["changed"]
+    grey = COLOURS["person"]
+    entities = {
+        o["id"]: (o.get("class"), o.get("color"), o.get("style"), o.get("penwidth"))
+        for o in graph["objects"]
+        if o.get("id", "").startswith(("unit-", "person-"))
+    }
+    assert {
+        "unit-acme": ("unit", COLOURS["unit"], "rounded,filled", "1"),
+        "unit-platform": ("unit added", added, "rounded,filled", "2"),
+        "unit-autonomy": ("unit added", added, "rounded,filled", "2"),
+        "unit-research": ("unit changed", changed, "rounded,filled", "2"),
+        "unit-engineering": ("unit removed", removed, "rounded,filled", "2"),
+        "person-ada-park": ("person", grey, "rounded", None),
+        "person-eli-moreau": ("person", grey, "rounded", None),
+        "person-dara-novak": ("person changed", changed, "rounded,bold", None),
+        "person-ben-okafor": ("person changed", changed, "rounded,bold", None),
+        "person-chen-li": ("person changed", changed, "rounded,bold", None),
+        "person-femi-adeyemi": ("person added uncertain", added, "rounded,dashed,bold", None),
+    } == entities
+    others = sorted(
+        (o.get("name"), o.get("style")) for o in graph["objects"] if o.get("id") not in entities
+    )
+    assert 2 == len(others)
+    assert ("cluster_footer", None) == others[1]
+    assert "invis" == others[0][1]
+    lines = sorted((e.get("class") or "", e.get("color"), e.get("style")) for e in graph["edges"])
+    assert [
+        ("", grey, "invis"),
+        ("lineage", COLOURS["lineage"], "bold"),
+        ("lineage", COLOURS["lineage"], "bold"),
+        ("relation uncertain", COLOURS["relation"], "dashed"),
+        ("reports-to", grey, "solid"),
+        ("reports-to", grey, "solid"),
+        ("reports-to", grey, "solid"),
+        ("reports-to added", added, "bold"),
+        ("reports-to removed", removed, "dashed"),
+        ("reports-to uncertain added", added, "dashed"),
+    ] == lines

@@ -56,8 +56,8 @@ CASES = {
     "example-2023-2024.md": lambda: diff_markdown(
         TL.diff("2023", "2024"), org=TL.name, sources=TL.sources
     ),
-    "example-2022-2025.md": lambda: diff_markdown(
-        TL.diff("2022", "2025"), org=TL.name, sources=TL.sources
+    "example-2022-2025.md": lambda: diff_markdown(  # the snapshots between listed, as the CLI does
+        TL.diff("2022", "2025"), org=TL.name, sources=TL.sources, between=TL.snapshots[1:-1]
     ),
     "example-log.txt": lambda: log_text(TL.log(), TL.snapshots[0]),
     "example-history-dara-novak.txt": lambda: history_text(

@@ -289,7 +289,8 @@ def run(module: str, name: str, old: str, new: str, where: Path) -> bool:
     try:
         env = {**os.environ, "HYPOTHESIS_PROFILE": "mutation", "PYTHONPATH": str(where)}
         result = subprocess.run(
-            [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *TESTS[module]],
+            [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", "--no-cov"]
+            + TESTS[module],
             cwd=where,
             env=env,
             capture_output=True,
