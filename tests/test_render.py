@@ -255,3 +255,96 @@ def test_a_budget_below_four_boxes_is_refused() -> None:
     units: a smaller budget is an error, not a chart that breaks it."""
     with pytest.raises(ValueError, match="at least 4 boxes, not 3"):
         render(TL.at("2024-06"), budget=3)
+
+
+def dot_nodes(source: str, prefix: str) -> dict[str, dict[str, str]]:
+    """The attributes of each DOT node statement whose internal id starts with ``prefix``
+    (``s`` for summaries), by the node's SVG id; quoted values unquoted."""
+    out: dict[str, dict[str, str]] = {}
+    for line in source.splitlines():
+        m = re.fullmatch(rf"\s*{prefix}\d+ \[(.*)\]", line)
+        if m is None:
+            continue
+        found = re.findall(r'(\w+)=("(?:[^"\\]|\\.)*"|[^\s"]+)', m.group(1))
+        fields = {k: v[1:-1] if v.startswith('"') else v for k, v in found}
+        out[fields["id"]] = fields
+    return out
+
+
+def footer(source: str) -> str:
+    """The footer's label (its lines joined by ``\\n``)."""
+    m = re.search(r'id=footer label="((?:[^"\\]|\\.)*)"', source)
+    assert m is not None
+    return m.group(1)
+
+
+def test_summary_boxes_say_what_they_fold_and_what_the_diff_did() -> None:
+    """A folded unit is one grey box: its name and what it holds ("3 people in 2 units"),
+    of class summary and unit, grey in a chart of a date; in a diff chart it takes the
+    colour, class and bold line of what the diff did to the unit. The footer counts
+    the grey boxes and what they stand for."""
+    tip = "{}\\npart of: Acme Robotics\\nlead: {}\\nconfidence: confirmed"
+    grey = {"color": COLOURS["unit"], "fillcolor": COLOURS["summary-fill"]}
+    src = render(TL.at("2024-06"), budget=4).source
+    assert {
+        "unit-platform": {
+            "label": "Platform\\n— 2 people",
+            "class": "summary unit",
+            **grey,
+            "fontcolor": COLOURS["unit"],
+            "id": "unit-platform",
+            "style": "rounded,filled",
+            "tooltip": tip.format("Platform", "Dara Novak"),
+            "width": "1.014",
+        },
+        "unit-autonomy": {
+            "label": "Autonomy\\n— 3 people in 2 units",
+            "class": "summary unit",
+            **grey,
+            "fontcolor": COLOURS["unit"],
+            "id": "unit-autonomy",
+            "style": "rounded,filled",
+            "tooltip": tip.format("Autonomy", "Ben Okafor"),
+            "width": "1.758",
+        },
+    } == dot_nodes(src, "s")
+    assert (
+        "To fit, 2 grey boxes stand for 3 units and 5 people.\\n"
+        "See them with --focus UNIT, --depth N or --all."
+    ) == footer(src)
+
+    src = render(TL.diff("2023", "2024"), depth=0).source
+    nodes = dot_nodes(src, "s")
+    assert {
+        uid: (n["label"], n["class"], n["color"], n["fontcolor"], n["style"], n["tooltip"])
+        for uid, n in nodes.items()
+    } == {
+        "unit-platform": (
+            "Platform\\n— 2 people",
+            "summary unit added",
+            COLOURS["added"],
+            COLOURS["added"],
+            "rounded,filled,bold",
+            tip.format("Platform", "Dara Novak") + "\\nin this diff: added",
+        ),
+        "unit-autonomy": (
+            "Autonomy\\n— 3 people in 2 units",
+            "summary unit added",
+            COLOURS["added"],
+            COLOURS["added"],
+            "rounded,filled,bold",
+            tip.format("Autonomy", "Ben Okafor") + "\\nin this diff: added",
+        ),
+        "unit-engineering": (
+            "Engineering\\n— 0 people",
+            "summary unit removed",
+            COLOURS["removed"],
+            COLOURS["removed"],
+            "rounded,filled,bold",
+            tip.format("Engineering", "Ben Okafor") + "\\nin this diff: removed",
+        ),
+    }
+    assert footer(src).endswith(
+        "\\nTo fit, 3 grey boxes stand for 4 units and 5 people."
+        "\\nSee them with --focus UNIT, --depth N or --all."
+    )
