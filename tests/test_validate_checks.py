@@ -826,6 +826,9 @@ def test_check_snapshot_runs_the_dataset_checks_it_is_given() -> None:
         ),
     ] == [(f.path, f.message) for f in check_snapshot(snap, sources={}, registry={}, previous=BASE)]
     assert [
-        (("units", "lab", "from", 0), "unit `lab` comes from `gone`, but this is the first snapshot")
+        (
+            ("units", "lab", "from", 0),
+            "unit `lab` comes from `gone`, but this is the first snapshot",
+        )
     ] == [(f.path, f.message) for f in check_snapshot(snap, first=True)]
     assert [] == list(check_snapshot(snap))
