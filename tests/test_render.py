@@ -348,3 +348,66 @@ def test_summary_boxes_say_what_they_fold_and_what_the_diff_did() -> None:
         "\\nTo fit, 3 grey boxes stand for 4 units and 5 people."
         "\\nSee them with --focus UNIT, --depth N or --all."
     )
+
+
+def test_a_top_unit_too_big_folds_its_people_and_units_into_counted_boxes() -> None:
+    """A top unit with more people and units than the budget shows its lead and folds
+    the rest: "3 more units under HQ" and "… and 6 more people in HQ" (ids
+    ``more-units-hq``, ``more-people-hq``, class summary only); with room, a folded
+    team of one is "— 1 person"."""
+    units = {"hq": Unit(id="hq", name="HQ", lead="boss")}
+    people = {"boss": Person(id="boss", unit="hq")}
+    people.update({f"r{i}": Person(id=f"r{i}", unit="hq", reports_to="boss") for i in range(6)})
+    for k in range(3):
+        units[f"t{k}"] = Unit(id=f"t{k}", name=f"Team {k}", parent="hq", lead=f"l{k}")
+        people[f"l{k}"] = Person(id=f"l{k}", unit=f"t{k}", reports_to="boss")
+    snap = Snapshot(
+        date=dt.date(2020, 1, 1),
+        event="e",
+        units=units,
+        people=people,
+        identities={p: Identity(id=p, name=p.upper()) for p in people},
+    )
+    grey = {
+        "class": "summary",
+        "color": COLOURS["unit"],
+        "fillcolor": COLOURS["summary-fill"],
+        "fontcolor": COLOURS["unit"],
+        "style": "rounded,filled",
+    }
+    more_people = {
+        "label": "… and 6 more people\\nin HQ",
+        **grey,
+        "id": "more-people-hq",
+        "width": "1.783",
+    }
+    src = render(snap, budget=4).source
+    assert {
+        "more-units-hq": {
+            "label": "3 more units under\\nHQ\\n— 3 people in 3 units",
+            **grey,
+            "id": "more-units-hq",
+            "width": "1.758",
+        },
+        "more-people-hq": more_people,
+    } == dot_nodes(src, "[sm]")
+    assert footer(src).startswith("To fit, 2 grey boxes stand for 3 units and 9 people.")
+    src = render(snap, budget=8).source
+    team = {**grey, "class": "summary unit", "width": "1.019"}
+    tip = "Team {}\\npart of: HQ\\nlead: L{}\\nconfidence: confirmed"
+    assert {
+        "unit-t1": {
+            "label": "Team 1\\n— 1 person",
+            **team,
+            "id": "unit-t1",
+            "tooltip": tip.format(1, 1),
+        },
+        "unit-t2": {
+            "label": "Team 2\\n— 1 person",
+            **team,
+            "id": "unit-t2",
+            "tooltip": tip.format(2, 2),
+        },
+        "more-people-hq": more_people,
+    } == dot_nodes(src, "[sm]")
+    assert footer(src).startswith("To fit, 3 grey boxes stand for 2 units and 8 people.")
