@@ -411,3 +411,48 @@ def test_a_top_unit_too_big_folds_its_people_and_units_into_counted_boxes() -> N
         "more-people-hq": more_people,
     } == dot_nodes(src, "[sm]")
     assert footer(src).startswith("To fit, 3 grey boxes stand for 2 units and 8 people.")
+
+
+def reporting_lines(source: str) -> list[tuple[str, str, str]]:
+    """Each reporting line of a chart's DOT (not a stack's spine): the SVG ids of the
+    manager and the report, and the line's attributes as written."""
+    ids = {
+        m.group(1): m.group(2) for m in re.finditer(r'^\s*(\w+) \[.*?\bid="([^"]+)"', source, re.M)
+    }
+    return sorted(
+        (ids[m.group(1)], ids[m.group(2)], m.group(3))
+        for m in re.finditer(r"^\s*(\w+) -> (\w+) \[(.*)\]$", source, re.M)
+        if "reports-to" in m.group(3) and "spine" not in m.group(3)
+    )
+
+
+def test_reporting_lines_are_coloured_by_what_the_diff_did() -> None:
+    """In a diff chart a new reporting line is green and bold (dashed if uncertain), a
+    reporting line that ended is red, dashed and ranks nothing; the others stay grey
+    and solid, as every line does in a chart of one date but an uncertain one."""
+    grey = f'class="reports-to" color="{COLOURS["person"]}" style=solid'
+    added = f'color="{COLOURS["added"]}"'
+    assert [
+        ("person-ada-park", "person-ben-okafor", grey),
+        ("person-ada-park", "person-dara-novak", f'class="reports-to added" {added} style=bold'),
+        ("person-ben-okafor", "person-chen-li", grey),
+        (
+            "person-ben-okafor",
+            "person-dara-novak",
+            f'class="reports-to removed" color="{COLOURS["removed"]}" constraint=false style=dashed',
+        ),
+        ("person-chen-li", "person-eli-moreau", grey),
+        (
+            "person-dara-novak",
+            "person-femi-adeyemi",
+            f'class="reports-to uncertain added" {added} style=dashed',
+        ),
+    ] == reporting_lines(render(TL.diff("2023", "2024")).source)
+    uncertain = f'class="reports-to uncertain" color="{COLOURS["person"]}" style=dashed'
+    assert [
+        ("person-ada-park", "person-ben-okafor", grey),
+        ("person-ada-park", "person-dara-novak", grey),
+        ("person-ben-okafor", "person-chen-li", grey),
+        ("person-chen-li", "person-eli-moreau", grey),
+        ("person-dara-novak", "person-femi-adeyemi", uncertain),
+    ] == reporting_lines(render(TL.at("2024-06")).source)
