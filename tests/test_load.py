@@ -311,6 +311,34 @@ def test_problems_of_every_file_are_reported_together_sorted(org: Path) -> None:
     assert str(err).endswith("\n3 problems found")
 
 
+def test_a_bad_key_is_located_at_the_key_not_at_its_value(org: Path) -> None:
+    """A problem with a key itself (an id that is not one, a person missing from the
+    registry) points at the key's line and column; its value starts a line below."""
+    ds = org / "dataset.yaml"
+    ds.write_text(
+        ds.read_text(encoding="utf-8")
+        .replace("  press:\n", "  Press_x:\n")
+        .replace("  di-ito:\n    name: Di Ito\n", "  Di_Ito:\n    name: Di Ito\n"),
+        encoding="utf-8",
+    )
+    second = org / SNAPSHOT
+    second.write_text(
+        second.read_text(encoding="utf-8")
+        .replace("    sources: [press]\n", "")
+        .replace("  di-ito:\n    title: Engineer\n", "  ed-ng:\n    title: Engineer\n")
+        .replace("from: di-ito", "from: ed-ng"),
+        encoding="utf-8",
+    )
+    dataset = os.path.join("org", "dataset.yaml")
+    snapshot = os.path.join("org", "snapshots", "2020-01-01.yaml")
+    bad_id = "is not a valid id; ids are lowercase kebab-case, such as `ai-products`"
+    assert problems() == [
+        f"{dataset}:11:3: $.sources.Press_x: `Press_x` {bad_id}",
+        f"{dataset}:24:3: $.people.Di_Ito: `Di_Ito` {bad_id}",
+        f"{snapshot}:29:3: $.people.ed-ng: person `ed-ng` is not in the people of dataset.yaml",
+    ]
+
+
 def test_snapshot_after_a_broken_one_is_still_checked(org: Path) -> None:
     """A snapshot that cannot be read does not hide the problems of the ones after it."""
     first = org / "snapshots" / "2019-01-01.yaml"

@@ -321,3 +321,204 @@ def test_diff_chart_styles_per_entity_as_graphviz_reads_them() -> None:
         ("reports-to removed", removed, "dashed"),
         ("reports-to uncertain added", added, "dashed"),
     ] == lines
+
+
+def dot_nodes(source: str, prefix: str) -> dict[str, dict[str, str]]:
+    """The attributes of each DOT node statement whose internal id starts with ``prefix``
+    (``s`` for summaries), by the node's SVG id; quoted values unquoted."""
+    out: dict[str, dict[str, str]] = {}
+    for line in source.splitlines():
+        m = re.fullmatch(rf"\s*{prefix}\d+ \[(.*)\]", line)
+        if m is None:
+            continue
+        found = re.findall(r'(\w+)=("(?:[^"\\]|\\.)*"|[^\s"]+)', m.group(1))
+        fields = {k: v[1:-1] if v.startswith('"') else v for k, v in found}
+        out[fields["id"]] = fields
+    return out
+
+
+def footer(source: str) -> str:
+    """The footer's label (its lines joined by ``\\n``)."""
+    m = re.search(r'id=footer label="((?:[^"\\]|\\.)*)"', source)
+    assert m is not None
+    return m.group(1)
+
+
+def test_summary_boxes_say_what_they_fold_and_what_the_diff_did() -> None:
+    """A folded unit is one grey box: its name and what it holds ("3 people in 2 units"),
+    of class summary and unit, grey in a chart of a date; in a diff chart it takes the
+    colour, class and bold line of what the diff did to the unit. The footer counts
+    the grey boxes and what they stand for."""
+    tip = "{}\\npart of: Acme Robotics\\nlead: {}\\nconfidence: confirmed"
+    grey = {"color": COLOURS["unit"], "fillcolor": COLOURS["summary-fill"]}
+    src = render(TL.at("2024-06"), budget=4).source
+    assert {
+        "unit-platform": {
+            "label": "Platform\\n— 2 people",
+            "class": "summary unit",
+            **grey,
+            "fontcolor": COLOURS["unit"],
+            "id": "unit-platform",
+            "style": "rounded,filled",
+            "tooltip": tip.format("Platform", "Dara Novak"),
+            "width": "1.014",
+        },
+        "unit-autonomy": {
+            "label": "Autonomy\\n— 3 people in 2 units",
+            "class": "summary unit",
+            **grey,
+            "fontcolor": COLOURS["unit"],
+            "id": "unit-autonomy",
+            "style": "rounded,filled",
+            "tooltip": tip.format("Autonomy", "Ben Okafor"),
+            "width": "1.758",
+        },
+    } == dot_nodes(src, "s")
+    assert (
+        "To fit, 2 grey boxes stand for 3 units and 5 people.\\n"
+        "See them with --focus UNIT, --depth N or --all."
+    ) == footer(src)
+
+    src = render(TL.diff("2023", "2024"), depth=0).source
+    nodes = dot_nodes(src, "s")
+    assert {
+        uid: (n["label"], n["class"], n["color"], n["fontcolor"], n["style"], n["tooltip"])
+        for uid, n in nodes.items()
+    } == {
+        "unit-platform": (
+            "Platform\\n— 2 people",
+            "summary unit added",
+            COLOURS["added"],
+            COLOURS["added"],
+            "rounded,filled,bold",
+            tip.format("Platform", "Dara Novak") + "\\nin this diff: added",
+        ),
+        "unit-autonomy": (
+            "Autonomy\\n— 3 people in 2 units",
+            "summary unit added",
+            COLOURS["added"],
+            COLOURS["added"],
+            "rounded,filled,bold",
+            tip.format("Autonomy", "Ben Okafor") + "\\nin this diff: added",
+        ),
+        "unit-engineering": (
+            "Engineering\\n— 0 people",
+            "summary unit removed",
+            COLOURS["removed"],
+            COLOURS["removed"],
+            "rounded,filled,bold",
+            tip.format("Engineering", "Ben Okafor") + "\\nin this diff: removed",
+        ),
+    }
+    assert footer(src).endswith(
+        "\\nTo fit, 3 grey boxes stand for 4 units and 5 people."
+        "\\nSee them with --focus UNIT, --depth N or --all."
+    )
+
+
+def test_a_top_unit_too_big_folds_its_people_and_units_into_counted_boxes() -> None:
+    """A top unit with more people and units than the budget shows its lead and folds
+    the rest: "3 more units under HQ" and "… and 6 more people in HQ" (ids
+    ``more-units-hq``, ``more-people-hq``, class summary only); with room, a folded
+    team of one is "— 1 person"."""
+    units = {"hq": Unit(id="hq", name="HQ", lead="boss")}
+    people = {"boss": Person(id="boss", unit="hq")}
+    people.update({f"r{i}": Person(id=f"r{i}", unit="hq", reports_to="boss") for i in range(6)})
+    for k in range(3):
+        units[f"t{k}"] = Unit(id=f"t{k}", name=f"Team {k}", parent="hq", lead=f"l{k}")
+        people[f"l{k}"] = Person(id=f"l{k}", unit=f"t{k}", reports_to="boss")
+    snap = Snapshot(
+        date=dt.date(2020, 1, 1),
+        event="e",
+        units=units,
+        people=people,
+        identities={p: Identity(id=p, name=p.upper()) for p in people},
+    )
+    grey = {
+        "class": "summary",
+        "color": COLOURS["unit"],
+        "fillcolor": COLOURS["summary-fill"],
+        "fontcolor": COLOURS["unit"],
+        "style": "rounded,filled",
+    }
+    more_people = {
+        "label": "… and 6 more people\\nin HQ",
+        **grey,
+        "id": "more-people-hq",
+        "width": "1.783",
+    }
+    src = render(snap, budget=4).source
+    assert {
+        "more-units-hq": {
+            "label": "3 more units under\\nHQ\\n— 3 people in 3 units",
+            **grey,
+            "id": "more-units-hq",
+            "width": "1.758",
+        },
+        "more-people-hq": more_people,
+    } == dot_nodes(src, "[sm]")
+    assert footer(src).startswith("To fit, 2 grey boxes stand for 3 units and 9 people.")
+    src = render(snap, budget=8).source
+    team = {**grey, "class": "summary unit", "width": "1.019"}
+    tip = "Team {}\\npart of: HQ\\nlead: L{}\\nconfidence: confirmed"
+    assert {
+        "unit-t1": {
+            "label": "Team 1\\n— 1 person",
+            **team,
+            "id": "unit-t1",
+            "tooltip": tip.format(1, 1),
+        },
+        "unit-t2": {
+            "label": "Team 2\\n— 1 person",
+            **team,
+            "id": "unit-t2",
+            "tooltip": tip.format(2, 2),
+        },
+        "more-people-hq": more_people,
+    } == dot_nodes(src, "[sm]")
+    assert footer(src).startswith("To fit, 3 grey boxes stand for 2 units and 8 people.")
+
+
+def reporting_lines(source: str) -> list[tuple[str, str, str]]:
+    """Each reporting line of a chart's DOT (not a stack's spine): the SVG ids of the
+    manager and the report, and the line's attributes as written."""
+    ids = {
+        m.group(1): m.group(2) for m in re.finditer(r'^\s*(\w+) \[.*?\bid="([^"]+)"', source, re.M)
+    }
+    return sorted(
+        (ids[m.group(1)], ids[m.group(2)], m.group(3))
+        for m in re.finditer(r"^\s*(\w+) -> (\w+) \[(.*)\]$", source, re.M)
+        if "reports-to" in m.group(3) and "spine" not in m.group(3)
+    )
+
+
+def test_reporting_lines_are_coloured_by_what_the_diff_did() -> None:
+    """In a diff chart a new reporting line is green and bold (dashed if uncertain), a
+    reporting line that ended is red, dashed and ranks nothing; the others stay grey
+    and solid, as every line does in a chart of one date but an uncertain one."""
+    grey = f'class="reports-to" color="{COLOURS["person"]}" style=solid'
+    added = f'color="{COLOURS["added"]}"'
+    assert [
+        ("person-ada-park", "person-ben-okafor", grey),
+        ("person-ada-park", "person-dara-novak", f'class="reports-to added" {added} style=bold'),
+        ("person-ben-okafor", "person-chen-li", grey),
+        (
+            "person-ben-okafor",
+            "person-dara-novak",
+            f'class="reports-to removed" color="{COLOURS["removed"]}" constraint=false style=dashed',
+        ),
+        ("person-chen-li", "person-eli-moreau", grey),
+        (
+            "person-dara-novak",
+            "person-femi-adeyemi",
+            f'class="reports-to uncertain added" {added} style=dashed',
+        ),
+    ] == reporting_lines(render(TL.diff("2023", "2024")).source)
+    uncertain = f'class="reports-to uncertain" color="{COLOURS["person"]}" style=dashed'
+    assert [
+        ("person-ada-park", "person-ben-okafor", grey),
+        ("person-ada-park", "person-dara-novak", grey),
+        ("person-ben-okafor", "person-chen-li", grey),
+        ("person-chen-li", "person-eli-moreau", grey),
+        ("person-dara-novak", "person-femi-adeyemi", uncertain),
+    ] == reporting_lines(render(TL.at("2024-06")).source)

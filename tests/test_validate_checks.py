@@ -18,7 +18,7 @@ import pytest
 import orgdiff
 from orgdiff import Identity, Person, Relation, Snapshot, Source, Timeline, Unit
 from orgdiff.errors import Problem
-from orgdiff.validate import SNAPSHOT_CHECKS, registry_is_well_formed
+from orgdiff.validate import SNAPSHOT_CHECKS, check_snapshot, registry_is_well_formed
 
 DAY = dt.date(2024, 6, 3)
 WHERE = "<snapshot 2024-06-03>"
@@ -803,3 +803,32 @@ def test_characters_next_to_the_refused_ones_are_fine(note: str) -> None:
     """A line break makes the check look at every character: those just outside the
     refused ranges pass."""
     assert [] == orgdiff.validate(_unit("ops", note=note)(BASE))
+
+
+def test_check_snapshot_runs_the_dataset_checks_it_is_given() -> None:
+    """``check_snapshot``'s keyword arguments each add their check: cited sources exist,
+    people are registered, ``from`` names a unit of ``previous``; ``first=True`` refuses
+    any ``from``. Without them, only the snapshot's own checks run."""
+    snap = _unit("lab", from_=("gone",))(BASE)
+    memo = "source `memo` is not in dataset.yaml"
+    unregistered = "person `{}` is not in the people of dataset.yaml"
+    assert [
+        (("sources", 0), memo),
+        (("units", "hq", "sources", 0), memo),
+        (("people", "ada", "sources", 0), memo),
+        (("relations", 0, "sources", 0), memo),
+        (("people", "ada"), unregistered.format("ada")),
+        (("people", "ben"), unregistered.format("ben")),
+        (("people", "cyd"), unregistered.format("cyd")),
+        (
+            ("units", "lab", "from", 0),
+            "unit `lab` comes from `gone`, but there is no unit `gone` in the snapshot of 2024-06-03",
+        ),
+    ] == [(f.path, f.message) for f in check_snapshot(snap, sources={}, registry={}, previous=BASE)]
+    assert [
+        (
+            ("units", "lab", "from", 0),
+            "unit `lab` comes from `gone`, but this is the first snapshot",
+        )
+    ] == [(f.path, f.message) for f in check_snapshot(snap, first=True)]
+    assert [] == list(check_snapshot(snap))
