@@ -408,6 +408,7 @@ class _Spec:
         "dates",
         "defaults",
         "fields_of",
+        "id_of",
         "leads",
         "lists",
         "make",
@@ -444,6 +445,7 @@ class _Spec:
         self.fields_of: Callable[[Any], tuple[Any, ...]] = operator.attrgetter(
             *[f.name for f in fields]
         )
+        self.id_of: Callable[[Any], str] = operator.attrgetter(attrs.fields(cls)[0].name)
         self.make = _slot_constructor(cls)
         self.shapes: dict[tuple[str, ...], _Shape] = {}
 
@@ -709,17 +711,21 @@ class _Builder:
         share = self._shared.setdefault
         ids = self._ids
         shape_of, sequences, pad = spec.shape, spec.sequences, spec.pad
-        fields_of, make, shared = spec.fields_of, spec.make, spec.shared
+        fields_of, id_of, make, shared = spec.fields_of, spec.id_of, spec.make, spec.shared
+        # The previous snapshot's entries, walked alongside: files keep their
+        # order from one snapshot to the next, so the entry with the same id
+        # is usually the next one there, found without hashing (and close in
+        # memory to the one before it); a dictionary look-up otherwise.
         get_before = previous.get if previous is not None else _nothing.get
+        old_ids = list(previous) if previous is not None else []
+        old = list(previous.values()) if previous is not None else []
+        at, last = 0, len(old_ids) - 1
         out: dict[str, Any] = {}
+        count = 0
         while (ev := nxt()).__class__ is ScalarEvent:
             key = ev.value
-            if (
-                key in out
-                or key == "<<"
-                or not key.isascii()
-                or nxt().__class__ is not MappingStartEvent
-            ):
+            count += 1
+            if key == "<<" or not key.isascii() or nxt().__class__ is not MappingStartEvent:
                 raise _Fallback
             # _values(spec), inline: this loop runs once per person.
             keys: list[str] = []
@@ -742,9 +748,21 @@ class _Builder:
             values = shape.order(read + pad)
             if shape.convert:
                 values = self._convert(shape, values)
-            before = get_before(key)
+            if at <= last and old_ids[at] == key:
+                before = old[at]
+                at += 1
+            elif at < last and old_ids[at + 1] == key:  # the one before went
+                before = old[at + 1]
+                at += 2
+            else:  # came, moved in the file, or several before it went
+                before = get_before(key)
+                if before is not None:  # catch up with it, if it is a little way on
+                    for j in range(at + 2, min(at + 8, last + 1)):
+                        if old[j] is before:
+                            at = j + 1
+                            break
             if before is not None and fields_of(before) == values:
-                out[share(key, key)] = before
+                out[id_of(before)] = before  # its id is the shared str
                 continue
             made = list(values)
             for i in shared:
@@ -752,7 +770,7 @@ class _Builder:
                     made[i] = share(value, value)
             key = share(key, key)
             out[key] = make(key, *made)
-        if ev.__class__ is not MappingEndEvent:
+        if ev.__class__ is not MappingEndEvent or len(out) != count:  # an id twice
             raise _Fallback
         return out
 

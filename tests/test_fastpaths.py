@@ -238,3 +238,13 @@ def test_a_load_builds_what_it_built_before(tmp_path: Any) -> None:
     assert first.people["ana"] is second.people["ana"]
     assert first.people["bo"] is not second.people["bo"]
     assert ("T", "T2") == (first.people["bo"].title, second.people["bo"].title)
+
+
+def test_clean_utf8_refuses_exactly_the_forbidden_ascii_bytes() -> None:
+    """Protects: the byte-by-byte look for forbidden characters in an ASCII
+    file refuses what the reader's character class refuses, every byte."""
+    from orgdiff import yamlread
+
+    refused = [c for c in range(128) if clean_utf8(b"a: b" + bytes([c])) is None]
+    assert [c for c in range(128) if yamlread._FORBIDDEN.match(chr(c))] == refused
+    assert [0, 9, 31, 127] == [c for c in refused if c in (0, 9, 10, 13, 31, 32, 126, 127)]
