@@ -710,7 +710,7 @@ class _Builder:
         nxt = self._next
         share = self._shared.setdefault
         ids = self._ids
-        shape_of, sequences, pad = spec.shape, spec.sequences, spec.pad
+        shapes, shape_of, sequences, pad = spec.shapes, spec.shape, spec.sequences, spec.pad
         fields_of, id_of, make, shared = spec.fields_of, spec.id_of, spec.make, spec.shared
         # The previous snapshot's entries, walked alongside: files keep their
         # order from one snapshot to the next, so the entry with the same id
@@ -741,10 +741,11 @@ class _Builder:
                     raise _Fallback
             if ev.__class__ is not MappingEndEvent or "" in read:
                 raise _Fallback
-            shape = shape_of(tuple(keys))
-            for i in shape.lists:
-                if read[i].__class__ is not tuple:
-                    raise _Fallback
+            shape = shapes.get(order := tuple(keys)) or shape_of(order)
+            if shape.lists:
+                for i in shape.lists:
+                    if read[i].__class__ is not tuple:
+                        raise _Fallback
             values = shape.order(read + pad)
             if shape.convert:
                 values = self._convert(shape, values)

@@ -367,7 +367,17 @@ def _in_branch(snap: Snapshot, unit: str, top: str) -> bool:
 
 
 def managers_in_branch(snap: Snapshot) -> Iterator[Found]:
-    return _managers_in_branch(snap, snap.people.items())
+    # Only people whose manager is in another unit can be out of the branch
+    # (the same unit is in it): most people are not, and C loops leave them out.
+    people = snap.people
+    persons = people.values()
+    bosses = map(people.get, map(_REPORTS_TO, persons), itertools.repeat(_NOBODY))
+    elsewhere = map(operator.ne, map(_UNIT, persons), map(_UNIT, bosses))
+    return _managers_in_branch(snap, itertools.compress(people.items(), elsewhere))
+
+
+# Stands for a manager not in the snapshot: in no unit.
+_NOBODY = Person(id="", unit=None)  # type: ignore[arg-type]
 
 
 def _managers_in_branch(snap: Snapshot, people: Iterable[tuple[str, Person]]) -> Iterator[Found]:
