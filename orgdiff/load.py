@@ -717,9 +717,8 @@ class _Builder:
         # is usually the next one there, found without hashing (and close in
         # memory to the one before it); a dictionary look-up otherwise.
         get_before = previous.get if previous is not None else _nothing.get
-        old_ids = list(previous) if previous is not None else []
-        old = list(previous.values()) if previous is not None else []
-        at, last = 0, len(old_ids) - 1
+        olds = iter(previous.items() if previous is not None else ())
+        here = next(olds, None)  # the previous snapshot's (id, entity) next in turn
         out: dict[str, Any] = {}
         count = 0
         while (ev := nxt()).__class__ is ScalarEvent:
@@ -749,18 +748,16 @@ class _Builder:
             values = shape.order(read + pad)
             if shape.convert:
                 values = self._convert(shape, values)
-            if at <= last and old_ids[at] == key:
-                before = old[at]
-                at += 1
-            elif at < last and old_ids[at + 1] == key:  # the one before went
-                before = old[at + 1]
-                at += 2
-            else:  # came, moved in the file, or several before it went
+            if here is not None and here[0] == key:
+                before = here[1]
+                here = next(olds, None)
+            else:  # came, went, or moved in the file
                 before = get_before(key)
                 if before is not None:  # catch up with it, if it is a little way on
-                    for j in range(at + 2, min(at + 8, last + 1)):
-                        if old[j] is before:
-                            at = j + 1
+                    for _ in range(8):
+                        here = next(olds, None)
+                        if here is None or here[1] is before:
+                            here = next(olds, None)
                             break
             if before is not None and fields_of(before) == values:
                 out[id_of(before)] = before  # its id is the shared str

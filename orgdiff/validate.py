@@ -295,47 +295,34 @@ def managers_exist(snap: Snapshot) -> Iterator[Found]:
 
 
 def no_reporting_cycle(snap: Snapshot) -> Iterator[Found]:
-    bosses = dict(zip(snap.people, map(_REPORTS_TO, snap.people.values()), strict=True))
-    if _no_cycle(bosses):
+    people = snap.people
+    if _no_cycle(people, list(map(_REPORTS_TO, people.values()))):
         return iter(())
-    return _reporting_cycles(bosses)
+    return _reporting_cycles({pid: person.reports_to for pid, person in people.items()})
 
 
-# How many times _no_cycle doubles the length of the walks it has followed:
-# walks up to 2**6 = 64 steps, far more than the levels of any real org.
-_DOUBLINGS = 6
+# How many levels _no_cycle follows down from the top: far more than any real org has.
+_LEVELS = 64
 
 
-def _no_cycle(edges: dict[str, str | None]) -> bool:
-    """True only if the functional graph ``edges`` has no cycle, found in C
-    loops. If every node's target comes before it in ``edges``, there is none.
-    Else each round replaces every node's target by its target's target and
-    drops the nodes whose walk has ended (at ``None`` or at a node not in the
-    graph), so after round r the nodes left are those whose walk is longer than
-    2**r steps. None left: no cycle. Some left after :data:`_DOUBLINGS` rounds
-    (a cycle, or a very long chain): False, and :func:`_cycles` looks closer."""
-    # First the usual case of a file written top-down: each node's target
-    # comes before it (or is None, or not in the graph), so no walk can loop.
-    n = len(edges)
-    at: dict[str | None, int] = dict(zip(edges, range(n), strict=True))
-    targets_at = map(at.get, edges.values(), itertools.repeat(-1))
-    if all(map(int.__gt__, range(n), targets_at)):
-        return True
-    up: dict[str, str | None] = edges
-    for _ in range(_DOUBLINGS):
-        targets = list(map(up.get, up.values()))  # type: ignore[arg-type]
-        up = dict(
-            itertools.compress(
-                zip(up, targets, strict=True), map(operator.is_not, targets, _nones())
-            )
-        )
-        if not up:
+def _no_cycle(nodes: Mapping[str, object], targets: list[str | None]) -> bool:
+    """True only if the functional graph of ``nodes`` (in order) to ``targets``
+    has no cycle, found in C loops: the nodes whose target is ``None`` or not a
+    node are the top level; the next level is the nodes whose target is on the
+    level above, and so on. Every node is on some level if and only if no walk
+    loops. Some node left after :data:`_LEVELS` levels (a cycle, or a very
+    deep chain): False, and :func:`_cycles` looks closer."""
+    order = list(nodes)
+    level = set(itertools.compress(order, map(operator.not_, map(nodes.__contains__, targets))))
+    placed = len(level)
+    for _ in range(_LEVELS):
+        if placed == len(order):
             return True
-    return False
-
-
-def _nones() -> Iterator[None]:
-    return itertools.repeat(None)
+        if not level:
+            return False
+        level = set(itertools.compress(order, map(level.__contains__, targets)))
+        placed += len(level)
+    return placed == len(order)
 
 
 def _reporting_cycles(

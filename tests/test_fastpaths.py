@@ -76,19 +76,23 @@ def functional_graphs(draw: st.DrawFn) -> dict[str, str | None]:
     return {node: draw(targets) for node in nodes}
 
 
+def _no_cycle(edges: dict[str, str | None]) -> bool:
+    return bool(validate._no_cycle(edges, list(edges.values())))
+
+
 @given(functional_graphs())
 def test_no_cycle_says_yes_exactly_when_there_is_no_cycle(edges: dict[str, str | None]) -> None:
     """Protects: a reporting cycle is never skipped. (Walks here are at most ten
-    long, well within the doublings, so the shortcut decides every graph.)"""
-    assert validate._no_cycle(edges) == (list(validate._cycles(edges)) == [])
+    long, well within the levels it follows, so the shortcut decides every graph.)"""
+    assert _no_cycle(edges) == (list(validate._cycles(edges)) == [])
 
 
-def test_no_cycle_leaves_a_chain_longer_than_its_doublings_to_the_careful_walk() -> None:
-    length = 2**validate._DOUBLINGS + 1
+def test_no_cycle_leaves_a_chain_deeper_than_its_levels_to_the_careful_walk() -> None:
+    length = validate._LEVELS + 2
     chain = {f"p{i}": (f"p{i + 1}" if i + 1 < length else None) for i in range(length)}
-    assert not validate._no_cycle(chain)  # listed bottom-up, and too long to double through
+    assert not _no_cycle(chain)
     assert [] == list(validate._cycles(chain))
-    assert validate._no_cycle(dict(reversed(chain.items())))  # top-down: by file order
+    assert _no_cycle(dict(list(chain.items())[2:]))  # within the levels: decided
 
 
 # --- the fast reader takes the previous snapshot's object only when nothing changed -----
