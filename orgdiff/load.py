@@ -721,6 +721,8 @@ class _Builder:
         here = next(olds, None)  # the previous snapshot's (id, entity) next in turn
         out: dict[str, Any] = {}
         count = 0
+        last_keys: list[str] | None = None
+        shape: _Shape  # set at the first entry
         while (ev := nxt()).__class__ is ScalarEvent:
             key = ev.value
             count += 1
@@ -740,7 +742,9 @@ class _Builder:
                     raise _Fallback
             if ev.__class__ is not MappingEndEvent or "" in read:
                 raise _Fallback
-            shape = shapes.get(order := tuple(keys)) or shape_of(order)
+            if keys != last_keys:  # most entries have the keys of the one before
+                shape = shapes.get(order := tuple(keys)) or shape_of(order)
+                last_keys = keys
             if shape.lists:
                 for i in shape.lists:
                     if read[i].__class__ is not tuple:
