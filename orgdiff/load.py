@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import gc
+import operator
 import os
 import re
 from collections.abc import Callable, Iterator, Mapping
@@ -44,7 +45,17 @@ from yaml.events import (
 
 from . import dates, yamlread
 from .errors import DateError, OrgDataError, OrgdiffError, Problem
-from .model import Confidence, Identity, Person, Relation, Snapshot, Source, Timeline, Unit
+from .model import (
+    Confidence,
+    Identity,
+    Person,
+    Relation,
+    Snapshot,
+    Source,
+    Timeline,
+    Unit,
+    _slot_constructor,
+)
 from .suggest import did_you_mean
 from .yamlread import Document, PathKey, format_path, read_bytes, read_raw, read_text
 
@@ -383,29 +394,99 @@ _CONFIDENCES = {c.value: c for c in Confidence}
 
 
 class _Spec:
-    """How to build one of the model classes from its fields' events.
+    """How to build one of the model classes from the fields of its mapping.
 
     For the id-keyed classes (``keyed``) the first field is the id (``key``
-    for a source), which is the entry's key, not one of its fields.
+    for a source), which is the entry's key, not one of its fields: ``names``
+    (the YAML keys), ``defaults`` and ``shared`` are of the other fields, in
+    the class's order, and ``make`` takes the id first.
     """
 
-    __slots__ = ("cls", "defaults", "fields", "required")
+    __slots__ = (
+        "allowed",
+        "confidence",
+        "dates",
+        "defaults",
+        "fields_of",
+        "id_of",
+        "leads",
+        "lists",
+        "make",
+        "names",
+        "pad",
+        "required",
+        "sequences",
+        "shapes",
+        "shared",
+    )
 
     def __init__(self, cls: type, kinds: Mapping[str, int], *, keyed: bool = True) -> None:
-        self.cls = cls
-        fields = attrs.fields(cls)
-        self.defaults: list[Any] = [
-            None if f.default is attrs.NOTHING else f.default for f in fields
-        ]
-        self.fields: dict[str, tuple[int, int, int]] = {}
-        self.required = 0
-        for index, f in enumerate(fields):
-            if keyed and index == 0:
-                continue
-            bit = 1 << index
-            self.fields[_RENAMED.get(f.name, f.name)] = (index, kinds[f.name], bit)
-            if f.default is attrs.NOTHING:
-                self.required |= bit
+        fields = attrs.fields(cls)[1 if keyed else 0 :]
+        if len(fields) < 2:  # pragma: no cover - itemgetter of one index gives no tuple
+            raise ValueError(f"{cls.__name__} has too few fields for the fast way")
+        names = tuple(_RENAMED.get(f.name, f.name) for f in fields)
+        kind = {n: kinds[f.name] for n, f in zip(names, fields, strict=True)}
+        self.names = names
+        self.defaults = tuple(None if f.default is attrs.NOTHING else f.default for f in fields)
+        self.pad = list(self.defaults)
+        self.allowed = frozenset(names)
+        self.required = frozenset(
+            n for n, f in zip(names, fields, strict=True) if f.default is attrs.NOTHING
+        )
+        # The keys whose value must be a list, and those whose value may be one.
+        self.lists = frozenset(n for n in names if kind[n] == _IDS)
+        self.sequences = frozenset(n for n in names if kind[n] in (_IDS, _LEADS))
+        # Positions (in ``names``) of the values to convert, and to share.
+        self.leads = tuple(i for i, n in enumerate(names) if kind[n] == _LEADS)
+        self.confidence = tuple(i for i, n in enumerate(names) if kind[n] == _CONFIDENCE)
+        self.dates = tuple(i for i, n in enumerate(names) if kind[n] == _DATE)
+        self.shared = tuple(i for i, n in enumerate(names) if kind[n] == _ID)
+        # The fields but the id as one tuple, to compare with the values read.
+        self.fields_of: Callable[[Any], tuple[Any, ...]] = operator.attrgetter(
+            *[f.name for f in fields]
+        )
+        self.id_of: Callable[[Any], str] = operator.attrgetter(attrs.fields(cls)[0].name)
+        self.make = _slot_constructor(cls)
+        self.shapes: dict[tuple[str, ...], _Shape] = {}
+
+    def shape(self, keys: tuple[str, ...]) -> _Shape:
+        """How to read a mapping with these keys in this order (checked once per order)."""
+        found = self.shapes.get(keys)
+        if found is None:
+            present = set(keys)
+            if (
+                len(present) != len(keys)  # a key twice
+                or not present <= self.allowed
+                or not self.required <= present
+            ):
+                raise _Fallback
+            found = self.shapes[keys] = _Shape(self, keys)
+        return found
+
+
+class _Shape:
+    """One order of keys of a :class:`_Spec`'s mapping, known to be allowed.
+
+    ``order`` takes the values read (in the file's order) followed by the
+    spec's defaults and gives the fields in the class's order; ``lists`` are
+    the positions (in the file's order) of the values that must be lists;
+    ``leads``, ``confidence`` and ``dates`` are the positions (in the class's
+    order) of the values given that need more than sharing, and ``convert``
+    says whether there is any.
+    """
+
+    __slots__ = ("confidence", "convert", "dates", "leads", "lists", "order")
+
+    def __init__(self, spec: _Spec, keys: tuple[str, ...]) -> None:
+        at = {key: i for i, key in enumerate(keys)}
+        self.order = operator.itemgetter(
+            *[at.get(name, len(keys) + j) for j, name in enumerate(spec.names)]
+        )
+        self.lists = tuple(i for i, key in enumerate(keys) if key in spec.lists)
+        self.leads = tuple(i for i in spec.leads if spec.names[i] in at)
+        self.confidence = tuple(i for i in spec.confidence if spec.names[i] in at)
+        self.dates = tuple(i for i in spec.dates if spec.names[i] in at)
+        self.convert = bool(self.leads or self.confidence or self.dates)
 
 
 _SPECS = {
@@ -450,13 +531,19 @@ _SPECS = {
     ),
 }
 
+# Bytes without which a YAML file can hold no anchor (``&``), tag (``!``) or
+# alias (``*``): the one byte each begins with. UTF-8 never uses them inside
+# another character's bytes.
+_MARKS = (b"&", b"!", b"*")
+
 
 class _Builder:
     """Builds models from libyaml's events for files in the expected shape.
 
     One builder serves a whole :func:`load`, so that each distinct id or
     repeated text is one ``str`` across every file. Every method raises
-    :class:`_Fallback` at the first event it does not expect.
+    :class:`_Fallback` at the first event it does not expect; ``_next`` gives
+    up at any event with an anchor or a tag (so the methods need not look).
     """
 
     def __init__(self) -> None:
@@ -482,14 +569,15 @@ class _Builder:
     ) -> dict[str, Any]:
         loader = yamlread.parser(raw)
         self._next = nxt = iter(loader.get_event, None).__next__
+        if any(mark in raw for mark in _MARKS):
+            self._next = nxt = functools.partial(_unmarked, nxt)
         try:
             if nxt().__class__ is not StreamStartEvent:
                 raise _Fallback  # pragma: no cover - libyaml always starts so
             ev = nxt()
             if ev.__class__ is not DocumentStartEvent or ev.version is not None or ev.tags:
                 raise _Fallback
-            ev = nxt()
-            if ev.__class__ is not MappingStartEvent or ev.anchor is not None or ev.tag is not None:
+            if nxt().__class__ is not MappingStartEvent:
                 raise _Fallback
             values: dict[str, Any] = {}
             while (key := self._key(nxt())) is not None:
@@ -513,7 +601,7 @@ class _Builder:
                 return None
             raise _Fallback
         key: str = ev.value
-        if ev.anchor is not None or ev.tag is not None or key == "<<" or not key.isascii():
+        if key == "<<" or not key.isascii():
             raise _Fallback
         return key
 
@@ -543,7 +631,7 @@ class _Builder:
 
     @staticmethod
     def _text(ev: Any) -> str:
-        if ev.__class__ is not ScalarEvent or ev.anchor is not None or ev.tag is not None:
+        if ev.__class__ is not ScalarEvent:
             raise _Fallback
         value: str = ev.value
         if not value:
@@ -551,14 +639,14 @@ class _Builder:
         return value
 
     def _ids(self, ev: Any) -> tuple[str, ...]:
-        if ev.__class__ is not SequenceStartEvent or ev.anchor is not None or ev.tag is not None:
+        if ev.__class__ is not SequenceStartEvent:
             raise _Fallback
         share = self._shared.setdefault
         nxt = self._next
         out: list[str] = []
         while (ev := nxt()).__class__ is ScalarEvent:
             value = ev.value
-            if not value or ev.anchor is not None or ev.tag is not None:
+            if not value:
                 raise _Fallback
             out.append(share(value, value))
         if ev.__class__ is not SequenceEndEvent:
@@ -573,100 +661,149 @@ class _Builder:
             raise _Fallback from None
 
     def _relations(self, ev: Any) -> tuple[Relation, ...]:
-        if ev.__class__ is not SequenceStartEvent or ev.anchor is not None or ev.tag is not None:
+        if ev.__class__ is not SequenceStartEvent:
             raise _Fallback
         spec = _SPECS[Relation]
+        share = self._shared.setdefault
         nxt = self._next
         out: list[Relation] = []
         while (ev := nxt()).__class__ is MappingStartEvent:
-            if ev.anchor is not None or ev.tag is not None:
-                raise _Fallback
-            out.append(self._record(spec, spec.defaults.copy()))
+            values = list(self._values(spec))
+            for i in spec.shared:
+                if (value := values[i]) is not None:
+                    values[i] = share(value, value)
+            out.append(spec.make(*values))
         if ev.__class__ is not SequenceEndEvent:
             raise _Fallback
         return tuple(out)
 
-    def _entities(self, ev: Any, spec: _Spec, previous: Mapping[str, Any] | None) -> dict[str, Any]:
-        """A mapping of ids to entities; an entity equal to the one of the same
-        id in ``previous`` is that object."""
-        if ev.__class__ is not MappingStartEvent or ev.anchor is not None or ev.tag is not None:
-            raise _Fallback
+    def _values(self, spec: _Spec) -> tuple[Any, ...]:
+        """The fields (but the id) of the mapping just opened, in the class's
+        order: converted, not yet shared (but lists of ids). :meth:`_entities`
+        has this inline."""
         nxt = self._next
-        share = self._shared.setdefault
-        record = self._record
-        defaults = spec.defaults
-        out: dict[str, Any] = {}
-        while True:
-            ev = nxt()
-            if ev.__class__ is not ScalarEvent:
-                if ev.__class__ is MappingEndEvent:
-                    return out
-                raise _Fallback
-            key = ev.value
-            if (
-                ev.anchor is not None
-                or ev.tag is not None
-                or key in out
-                or key == "<<"
-                or not key.isascii()
-            ):
-                raise _Fallback
-            key = share(key, key)
-            ev = nxt()
-            if ev.__class__ is not MappingStartEvent or ev.anchor is not None or ev.tag is not None:
-                raise _Fallback
-            values = defaults.copy()
-            values[0] = key
-            entity = record(spec, values)
-            if previous is not None:
-                before = previous.get(key)
-                if before is not None and before == entity:
-                    entity = before
-            out[key] = entity
-
-    def _record(self, spec: _Spec, values: list[Any]) -> Any:
-        """One ``spec.cls`` from the fields of the mapping just opened, over ``values``."""
-        nxt = self._next
-        share = self._shared.setdefault
-        fields, required = spec.fields, spec.required
-        seen = 0
+        keys: list[str] = []
+        read: list[Any] = []
         while (ev := nxt()).__class__ is ScalarEvent:
-            found = fields.get(ev.value)
-            if found is None or ev.anchor is not None or ev.tag is not None:
-                raise _Fallback
-            index, kind, bit = found
-            if seen & bit:
-                raise _Fallback
-            seen |= bit
+            keys.append(ev.value)
             ev = nxt()
-            if kind == _IDS:
-                values[index] = self._ids(ev)
-                continue
-            if kind == _LEADS and ev.__class__ is SequenceStartEvent:
-                leads = self._ids(ev)
-                if not leads or len(set(leads)) != len(leads):
-                    raise _Fallback
-                values[index] = leads
-                continue
-            if ev.__class__ is not ScalarEvent or ev.anchor is not None or ev.tag is not None:
+            if ev.__class__ is ScalarEvent:
+                read.append(ev.value)
+            elif ev.__class__ is SequenceStartEvent and keys[-1] in spec.sequences:
+                read.append(self._ids(ev))
+            else:
                 raise _Fallback
-            value: Any = ev.value
-            if not value:
-                raise _Fallback
-            if kind == _ID:
-                value = share(value, value)
-            elif kind == _LEADS:
-                value = (share(value, value),)
-            elif kind == _CONFIDENCE:
-                value = _CONFIDENCES.get(value)
-                if value is None:
-                    raise _Fallback
-            elif kind == _DATE:
-                value = self._date(value)
-            values[index] = value
-        if ev.__class__ is not MappingEndEvent or seen & required != required:
+        if ev.__class__ is not MappingEndEvent or "" in read:
             raise _Fallback
-        return spec.cls(*values)
+        shape = spec.shape(tuple(keys))
+        for i in shape.lists:
+            if read[i].__class__ is not tuple:
+                raise _Fallback
+        values: tuple[Any, ...] = shape.order(read + spec.pad)
+        return self._convert(shape, values) if shape.convert else values
+
+    def _entities(self, ev: Any, spec: _Spec, previous: Mapping[str, Any] | None) -> dict[str, Any]:
+        """A mapping of ids to entities; an entity whose fields are those of the
+        one of the same id in ``previous`` is that object."""
+        if ev.__class__ is not MappingStartEvent:
+            raise _Fallback
+        nxt = self._next
+        share = self._shared.setdefault
+        ids = self._ids
+        shapes, shape_of, sequences, pad = spec.shapes, spec.shape, spec.sequences, spec.pad
+        fields_of, id_of, make, shared = spec.fields_of, spec.id_of, spec.make, spec.shared
+        # The previous snapshot's entries, walked alongside: files keep their
+        # order from one snapshot to the next, so the entry with the same id
+        # is usually the next one there, found without hashing (and close in
+        # memory to the one before it); a dictionary look-up otherwise.
+        get_before = previous.get if previous is not None else _nothing.get
+        olds = iter(previous.items() if previous is not None else ())
+        here = next(olds, None)  # the previous snapshot's (id, entity) next in turn
+        out: dict[str, Any] = {}
+        count = 0
+        last_keys: list[str] | None = None
+        shape: _Shape  # set at the first entry
+        while (ev := nxt()).__class__ is ScalarEvent:
+            key = ev.value
+            count += 1
+            if key == "<<" or not key.isascii() or nxt().__class__ is not MappingStartEvent:
+                raise _Fallback
+            # _values(spec), inline: this loop runs once per person.
+            keys: list[str] = []
+            read: list[Any] = []
+            while (ev := nxt()).__class__ is ScalarEvent:
+                keys.append(ev.value)
+                ev = nxt()
+                if ev.__class__ is ScalarEvent:
+                    read.append(ev.value)
+                elif ev.__class__ is SequenceStartEvent and keys[-1] in sequences:
+                    read.append(ids(ev))
+                else:
+                    raise _Fallback
+            if ev.__class__ is not MappingEndEvent or "" in read:
+                raise _Fallback
+            if keys != last_keys:  # most entries have the keys of the one before
+                shape = shapes.get(order := tuple(keys)) or shape_of(order)
+                last_keys = keys
+            if shape.lists:
+                for i in shape.lists:
+                    if read[i].__class__ is not tuple:
+                        raise _Fallback
+            values = shape.order(read + pad)
+            if shape.convert:
+                values = self._convert(shape, values)
+            if here is not None and here[0] == key:
+                before = here[1]
+                here = next(olds, None)
+            else:  # came, went, or moved in the file
+                before = get_before(key)
+                if before is not None:  # catch up with it, if it is a little way on
+                    for _ in range(8):
+                        here = next(olds, None)
+                        if here is None or here[1] is before:
+                            here = next(olds, None)
+                            break
+            if before is not None and fields_of(before) == values:
+                out[id_of(before)] = before  # its id is the shared str
+                continue
+            made = list(values)
+            for i in shared:
+                if (value := made[i]) is not None:
+                    made[i] = share(value, value)
+            key = share(key, key)
+            out[key] = make(key, *made)
+        if ev.__class__ is not MappingEndEvent or len(out) != count:  # an id twice
+            raise _Fallback
+        return out
+
+    def _convert(self, shape: _Shape, values: tuple[Any, ...]) -> tuple[Any, ...]:
+        """``values`` with the leads, confidence and date given read from their text."""
+        out = list(values)
+        for i in shape.leads:
+            value = out[i]
+            if value.__class__ is str:
+                out[i] = (self._shared.setdefault(value, value),)
+            elif not value or len(set(value)) != len(value):
+                raise _Fallback
+        for i in shape.confidence:
+            value = _CONFIDENCES.get(out[i])
+            if value is None:
+                raise _Fallback
+            out[i] = value
+        for i in shape.dates:
+            out[i] = self._date(out[i])
+        return tuple(out)
+
+
+_nothing: dict[str, Any] = {}
+
+
+def _unmarked(nxt: Callable[[], Any]) -> Any:
+    """The next event from ``nxt``, if it has no anchor and no tag."""
+    ev = nxt()
+    if getattr(ev, "anchor", None) is not None or getattr(ev, "tag", None) is not None:
+        raise _Fallback
+    return ev
 
 
 def _read(

@@ -70,10 +70,10 @@ PathKey = tuple[str | int, ...]
 _FORBIDDEN = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\t\ufeff\u2028\u2029\u202a-\u202e\u2066-\u2069\ufffe\uffff]"
 )
-# The same characters as they can appear in a file that is all ASCII.
-_FORBIDDEN_ASCII = re.compile(
-    b"[" + re.escape(bytes(c for c in range(128) if _FORBIDDEN.match(chr(c)))) + b"]"
-)
+# The same characters as they can appear in a file that is all ASCII, one
+# ``bytes`` each: looking for each with ``in`` (memchr) is several times faster
+# than a regular expression's search over a large file.
+_FORBIDDEN_ASCII = tuple(bytes([c]) for c in range(128) if _FORBIDDEN.match(chr(c)))
 _SIMPLE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 
 
@@ -219,7 +219,7 @@ def clean_utf8(raw: bytes) -> bytes | None:
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     if raw.isascii():
-        return None if _FORBIDDEN_ASCII.search(raw) else raw
+        return None if any(byte in raw for byte in _FORBIDDEN_ASCII) else raw
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:

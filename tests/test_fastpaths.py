@@ -1,0 +1,257 @@
+"""The shortcuts that make a cold load fast say nothing the slow way would not.
+
+Validation first checks many values at once in C loops (``_all_ids``,
+``_all_clean``, ``_no_cycle``) and runs the one-by-one check, which words every
+problem, only when a shortcut says no; the fast reader takes the previous
+snapshot's object for an entry whose fields are all the same, and looks at
+events for anchors and tags only in files that hold a byte that can start one.
+Each property here names the invariant that makes a shortcut safe; each example
+shows the shortcut is taken where it should be (a shortcut that never says yes
+would be safe and useless).
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import orgdiff
+from orgdiff.model import Person, Unit
+from orgdiff.yamlread import clean_utf8
+from tests.strategies import ids, texts
+
+# The modules, not the functions of the same names that `orgdiff` exports.
+loading = importlib.import_module("orgdiff.load")
+validate = importlib.import_module("orgdiff.validate")
+
+# Texts of any characters, with the ones the checks look at often.
+_AWKWARD = st.text(
+    st.characters(codec="utf-8") | st.sampled_from(" \n\r\t\x85\u2028\u202e\ufdd0\ufffe\x00"),
+    max_size=8,
+)
+
+
+def test_printable_text_holds_no_character_the_text_check_looks_at() -> None:
+    """Protects: ``_bad_text``'s ``isprintable()`` shortcut. Every code point
+    that ``str.isprintable`` accepts is one that ``_SUSPECT`` does not match."""
+    suspect = [
+        hex(code)
+        for code in range(sys.maxunicode + 1)
+        if chr(code).isprintable() and validate._SUSPECT.match(chr(code))
+    ]
+    assert [] == suspect
+
+
+@given(st.lists(_AWKWARD | st.none() | texts(), max_size=6))
+def test_all_clean_says_yes_only_when_no_text_has_a_problem(values: list[str | None]) -> None:
+    """Protects: a text problem is never skipped: when ``_all_clean`` says yes,
+    ``_bad_text`` finds nothing in any of the values."""
+    if validate._all_clean(values):
+        assert [] == [v for v in values if v is not None and validate._bad_text(v, "x")]
+
+
+def test_all_clean_says_yes_to_ordinary_texts() -> None:
+    assert validate._all_clean(["Head of Research", None, "Café ☕", "研究"])
+    assert not validate._all_clean(["Head of Research", " padded"])
+    assert not validate._all_clean(["two\nlines"])  # a note's line break: looked at one by one
+    assert not validate._all_clean([""])
+
+
+@given(st.lists(ids() | _AWKWARD, max_size=6))
+def test_all_ids_says_yes_exactly_when_every_id_is_well_formed(values: list[str]) -> None:
+    """Protects: an id problem is never skipped."""
+    assert validate._all_ids(values) == all(validate._bad_id(v) is None for v in values)
+
+
+@st.composite
+def functional_graphs(draw: st.DrawFn) -> dict[str, str | None]:
+    """Nodes each pointing to one target: another node, None, or an id outside."""
+    nodes = draw(st.lists(st.sampled_from("abcdefghij"), unique=True, max_size=10))
+    targets = st.sampled_from([*nodes, None, "outside"])
+    return {node: draw(targets) for node in nodes}
+
+
+def _no_cycle(edges: dict[str, str | None]) -> bool:
+    return bool(validate._no_cycle(edges, list(edges.values())))
+
+
+@given(functional_graphs())
+def test_no_cycle_says_yes_only_when_there_is_no_cycle(edges: dict[str, str | None]) -> None:
+    """Protects: a reporting cycle is never skipped."""
+    if _no_cycle(edges):
+        assert [] == list(validate._cycles(edges))
+
+
+def test_no_cycle_says_yes_to_an_org_and_no_to_a_cycle_or_a_chain() -> None:
+    org = {"ceo": None, "a": "ceo", "b": "ceo", "c": "ceo", "a1": "a", "a2": "a", "b1": "b"}
+    assert _no_cycle(org)
+    assert _no_cycle({**org, "x": "outside"})  # a manager not in the snapshot ends a walk
+    assert not _no_cycle({**org, "ceo": "a1"})  # ceo -> a1 -> a -> ceo
+    assert not _no_cycle({"a": "a"})
+    chain = {f"p{i}": (f"p{i + 1}" if i < 9 else None) for i in range(10)}
+    assert not _no_cycle(chain)  # one leaf a round: left to the careful walk
+    assert [] == list(validate._cycles(chain))
+
+
+# --- the fast reader takes the previous snapshot's object only when nothing changed -----
+
+_HEAD = "date: 2024-01-0{day}\nevent: E\nunits:\n  org: {{name: Org, lead: ana}}\n  lab: {unit}\n"
+_PEOPLE = "people:\n  ana:\n    unit: org\n  bo: {person}\n"
+
+# A field of a unit or person, and values that differ from each other.
+_UNIT_FIELDS: dict[str, tuple[str, ...]] = {
+    "name": ("Lab", "Lab 2", "lab"),
+    "parent": ("org", "org2"),
+    "lead": ("bo", "[bo, ana]", "[bo]", "ana"),
+    "from": ("[]", "[old]", "[old, older]"),
+    "confidence": ("confirmed", "reported"),
+    "sources": ("[]", "[a]", "[b]", "[a, b]"),
+    "note": ("x", "y"),
+}
+_PERSON_FIELDS: dict[str, tuple[str, ...]] = {
+    "unit": ("lab", "org"),
+    "title": ("T", "T2", "t"),
+    "reports_to": ("ana", "cy"),
+    "confidence": ("confirmed", "reported", "rumoured"),
+    "sources": ("[]", "[a]", "[a, b]", "[b, a]"),
+    "note": ("x", "x y"),
+}
+
+
+def _flow(fields: dict[str, str]) -> str:
+    return "{" + ", ".join(f"{k}: {v}" for k, v in fields.items()) + "}"
+
+
+def _unit(fields: dict[str, str]) -> str:
+    return _flow({"name": "Lab", "parent": "org", **fields})
+
+
+def _person(fields: dict[str, str]) -> str:
+    return _flow({"unit": "lab", **fields})
+
+
+def _read(text: str, previous: Any = None) -> Any:
+    raw = clean_utf8(text.encode())
+    assert raw is not None
+    return loading._Builder().snapshot(raw, previous)
+
+
+def _careful(text: str) -> Any:
+    doc = loading.read_bytes(text.encode(), "<file>")
+    snap = loading.structure_snapshot(doc)
+    assert [] == doc.problems
+    return snap
+
+
+@st.composite
+def some_fields(draw: st.DrawFn, choices: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    names = draw(st.lists(st.sampled_from(sorted(choices)), unique=True, max_size=3))
+    return {name: draw(st.sampled_from(choices[name])) for name in names}
+
+
+@given(
+    some_fields(_UNIT_FIELDS),
+    some_fields(_UNIT_FIELDS),
+    some_fields(_PERSON_FIELDS),
+    some_fields(_PERSON_FIELDS),
+)
+def test_an_entry_is_the_previous_object_exactly_when_all_its_fields_are_equal(
+    unit_before: dict[str, str],
+    unit_after: dict[str, str],
+    person_before: dict[str, str],
+    person_after: dict[str, str],
+) -> None:
+    """Protects: the diff's and the checks' reliance on identity. An entry read
+    after a snapshot is that snapshot's object if and only if every field is
+    equal (a field left out equals its default), and it is always what the
+    careful reader builds from the same file."""
+    first_text = _HEAD.format(day=1, unit=_unit(unit_before)) + _PEOPLE.format(
+        person=_person(person_before)
+    )
+    second_text = _HEAD.format(day=2, unit=_unit(unit_after)) + _PEOPLE.format(
+        person=_person(person_after)
+    )
+    first = _read(first_text)
+    second = _read(second_text, first)
+    assert _careful(second_text) == second
+    for kind in ("units", "people"):
+        old, new = getattr(first, kind), getattr(second, kind)
+        key = "lab" if kind == "units" else "bo"
+        assert (old[key] is new[key]) == (old[key] == new[key])
+    assert first.people["ana"] is second.people["ana"]  # unchanged, so shared
+    assert first.units["org"] is second.units["org"]
+
+
+@pytest.mark.parametrize(
+    ("fields", "model"),
+    [*((f, Unit) for f in _UNIT_FIELDS), *((f, Person) for f in _PERSON_FIELDS)],
+)
+def test_a_change_of_any_one_field_makes_a_new_object(fields: str, model: type) -> None:
+    """Each field alone, changed from its first value to its second: not shared."""
+    choices = _UNIT_FIELDS if model is Unit else _PERSON_FIELDS
+    one, two = choices[fields][:2]
+    build = _unit if model is Unit else _person
+    key, kind = ("lab", "units") if model is Unit else ("bo", "people")
+    people = _PEOPLE.format(person=_person({})) if model is Unit else None
+
+    def text(day: int, value: str) -> str:
+        entry = build({fields: value})
+        if model is Unit:
+            assert people is not None
+            return _HEAD.format(day=day, unit=entry) + people
+        return _HEAD.format(day=day, unit=_unit({})) + _PEOPLE.format(person=entry)
+
+    first = _read(text(1, one))
+    same = _read(text(2, one), first)
+    changed = _read(text(2, two), first)
+    assert getattr(first, kind)[key] is getattr(same, kind)[key]
+    assert getattr(first, kind)[key] is not getattr(changed, kind)[key]
+    assert _careful(text(2, two)) == changed
+
+
+def test_a_file_with_an_ampersand_in_a_text_is_still_read_the_fast_way() -> None:
+    """A ``&``, ``!`` or ``*`` inside a text only makes the reader look at every
+    event for anchors and tags; the file is not given up on."""
+    text = _HEAD.format(day=1, unit=_unit({"name": "R&D!*"})) + _PEOPLE.format(person=_person({}))
+    built = _read(text)
+    assert "R&D!*" == built.units["lab"].name
+    assert _careful(text) == built
+
+
+def test_an_anchor_in_a_marked_file_is_still_refused() -> None:
+    text = "date: 2024-01-01\nevent: E\nunits:\n  org: &o {name: Org}\n"
+    with pytest.raises(loading._Fallback):
+        _read(text)
+
+
+def test_a_load_builds_what_it_built_before(tmp_path: Any) -> None:
+    """The whole load, on a dataset with a shared and a changed person: the
+    unchanged person is one object across snapshots, the changed one is not."""
+    (tmp_path / "snapshots").mkdir()
+    (tmp_path / "dataset.yaml").write_text(
+        "name: D\npeople:\n  ana: {name: Ana}\n  bo: {name: Bo}\n"
+    )
+    for day, title in ((1, "T"), (2, "T2")):
+        (tmp_path / "snapshots" / f"2024-01-0{day}.yaml").write_text(
+            f"date: 2024-01-0{day}\nevent: E\nunits:\n  org: {{name: Org, lead: ana}}\n"
+            f"people:\n  ana: {{unit: org}}\n  bo: {{unit: org, title: {title}, reports_to: ana}}\n"
+        )
+    first, second = orgdiff.load(tmp_path).snapshots
+    assert first.people["ana"] is second.people["ana"]
+    assert first.people["bo"] is not second.people["bo"]
+    assert ("T", "T2") == (first.people["bo"].title, second.people["bo"].title)
+
+
+def test_clean_utf8_refuses_exactly_the_forbidden_ascii_bytes() -> None:
+    """Protects: the byte-by-byte look for forbidden characters in an ASCII
+    file refuses what the reader's character class refuses, every byte."""
+    from orgdiff import yamlread
+
+    refused = [c for c in range(128) if clean_utf8(b"a: b" + bytes([c])) is None]
+    assert [c for c in range(128) if yamlread._FORBIDDEN.match(chr(c))] == refused
+    assert [0, 9, 31, 127] == [c for c in refused if c in (0, 9, 10, 13, 31, 32, 126, 127)]
