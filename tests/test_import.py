@@ -669,3 +669,50 @@ def test_many_people_of_one_name_get_numbered_ids(tmp_path: Path) -> None:
         "  1: ada-park\n  2: ada-park-2\n  3: ada-park-3\n  4: ada-park-4\n  5: ada-park-2-2\n"
         "units:\n  Exec: exec\n"
     ) == ids
+
+
+# --- fast paths -------------------------------------------------------------------------
+
+
+@given(st.text(alphabet="aZ09 '&-éÉ.\t", max_size=12))
+def test_slug_of_plain_names_is_the_words_joined(name: str) -> None:
+    """Protects: the quick slug of plain ASCII names is the slug of the general rule
+    (the words, accents dropped, apostrophes removed, joined by ``-``)."""
+    import re
+    import unicodedata
+
+    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    words = re.findall(r"[a-z0-9]+", text.lower().replace("'", ""))
+    assert "-".join(words) == slug(name)
+
+
+@given(
+    st.integers(min_value=1, max_value=12).flatmap(
+        lambda n: st.lists(
+            st.one_of(st.none(), st.integers(0, n), st.just(-1)), min_size=n, max_size=n
+        )
+    )
+)
+def test_managers_by_id_quick_path_is_the_row_by_row_one(bosses: list[int | None]) -> None:
+    """Protects: managers read from the id column in one go (when every manager is in
+    the export and nobody is their own) are what reading them row by row gives, with
+    the same problems (missing managers, own managers, cycles) otherwise.
+
+    ``-1`` is each row's own id; ``n`` is an id not in the export."""
+    from orgdiff.formats.csv import ColumnMap, Export, Row
+    from orgdiff.hrimport import _managers, _Problems
+
+    def row(k: int, boss: int | None, name: str | None) -> Row:
+        mid = None if boss is None else f"E{k if boss == -1 else boss}"
+        return Row(k + 2, f"E{k}", f"P {k}", None, None, mid, None, name, "D", None)
+
+    def managers(by_name_too: bool) -> tuple[dict[str, str | None], list[str]]:
+        columns = {"employee_id": "Id", "name": "Name", "manager_id": "Boss", "department": "D"}
+        if by_name_too:  # no name is given: only the row-by-row path reads this export
+            columns["manager_name"] = "Boss Name"
+        rows = tuple(row(k, b, None) for k, b in enumerate(bosses))
+        out = _Problems("F.csv")
+        found = _managers(Export("F.csv", rows, ColumnMap(columns), "utf-8"), out)
+        return found, sorted(str(p) for p in out.found)
+
+    assert managers(by_name_too=True) == managers(by_name_too=False)
