@@ -86,7 +86,10 @@ def _bad_text(value: str, what: str, *, lines: bool = False) -> str | None:
     """
     if not value:  # the reader refuses an empty value too: dump(s) would not load
         return f"{what} is empty"
-    if _SUSPECT.search(value) is None:  # the usual case: no character to look at closely
+    # The usual case: no character to look at closely. A printable text has none
+    # (each is a control, format, separator, surrogate or unassigned character),
+    # and str.isprintable is quicker than the search.
+    if value.isprintable() or _SUSPECT.search(value) is None:
         return f"{what} has leading or trailing spaces" if value != value.strip() else None
     for ch in value:
         if ch == "\n" and lines:

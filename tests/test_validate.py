@@ -340,3 +340,17 @@ def test_one_change_that_closes_a_reporting_cycle_is_found() -> None:
     assert full == incremental
     cycles = [f for f in incremental if "form a cycle" in f.message]
     assert 1 == len(cycles)
+
+
+def test_printable_texts_have_no_suspect_character() -> None:
+    """Every code point that ``str.isprintable`` accepts is one the careful look of
+    ``_bad_text`` would pass over: so printable texts skip that look, and nothing else.
+    All of Unicode, one code point at a time."""
+    from orgdiff.validate import _SUSPECT
+
+    printable_suspects = [
+        f"U+{code:04X}"
+        for code in range(0x110000)
+        if chr(code).isprintable() and _SUSPECT.match(chr(code))
+    ]
+    assert printable_suspects == []
