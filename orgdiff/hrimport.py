@@ -121,7 +121,10 @@ class Registry:
         if not path.exists():
             return Registry()
         try:
-            data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+            text = path.read_text(encoding="utf-8")
+            data = _read_plain(text)
+            if data is None:
+                data = yaml.load(text, Loader=yaml.CBaseLoader)
         except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
             raise OrgdiffError(f"{path}: cannot be read: {exc}") from None
         data = data or {}
@@ -141,6 +144,30 @@ class Registry:
         )
         body = {"people": dict(self.people), "units": dict(self.units)}
         return head + _fast(body, ("people", "units"))
+
+
+def _read_plain(text: str) -> dict[str, dict[str, str]] | None:
+    """``hr-ids.yaml`` as :meth:`Registry.dump` writes it (comments, ``people:``
+    and ``units:``, then ``  KEY: VALUE`` lines of plain text), read line by line:
+    what YAML reads, a hundred times quicker than libyaml's loader for 100,000
+    people. ``None`` for anything else (quoted texts, other layouts, a curator's
+    edits): then YAML reads it."""
+    from .dump import _PLAIN_FLOW
+
+    entry = re.compile(f"  ({_PLAIN_FLOW.pattern}): ({_PLAIN_FLOW.pattern})").fullmatch
+    data: dict[str, dict[str, str]] = {}
+    section: dict[str, str] | None = None
+    for line in text.splitlines():
+        if line.startswith("  "):
+            found = entry(line)
+            if found is None or section is None:
+                return None
+            section[found[1]] = found[2]
+        elif line in ("people:", "units:") and line[:-1] not in data:
+            section = data[line[:-1]] = {}
+        elif line and not line.startswith("#"):
+            return None
+    return data
 
 
 class _Problems:

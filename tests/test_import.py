@@ -8,6 +8,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import hrgen
 import pytest
@@ -716,3 +717,74 @@ def test_managers_by_id_quick_path_is_the_row_by_row_one(bosses: list[int | None
         return found, sorted(str(p) for p in out.found)
 
     assert managers(by_name_too=True) == managers(by_name_too=False)
+
+
+_TEXT = st.text(alphabet="aZ09 ._/()'-:#&é\"", min_size=1, max_size=8)
+
+
+@given(
+    st.dictionaries(_TEXT, _TEXT, max_size=6),
+    st.dictionaries(_TEXT, _TEXT, max_size=6),
+    st.lists(
+        st.sampled_from(
+            ["", "# x", "people:", "units:", "  a: b", "  a: c", "  a:  b", "   a: b", "x: y"]
+        ),
+        max_size=6,
+    ),
+    st.randoms(use_true_random=False),
+)
+def test_registry_read_line_by_line_is_what_yaml_reads(
+    people: dict[str, str], units: dict[str, str], extra: list[str], rnd: Any
+) -> None:
+    """Protects: ``hr-ids.yaml`` read line by line (the quick way, for the file as the
+    import writes it) is what YAML reads, whatever the texts and whatever lines a
+    curator adds; and it reads back what was written."""
+    import yaml
+
+    from orgdiff.hrimport import Registry, _read_plain
+
+    text = Registry(people, units).dump()
+    quick = _read_plain(text)
+    read = quick if quick is not None else yaml.load(text, Loader=yaml.BaseLoader)
+    assert {"people": people, "units": units} == {k: read[k] or {} for k in ("people", "units")}
+    lines = text.splitlines()
+    for line in extra:
+        lines.insert(rnd.randrange(len(lines) + 1), line)
+    for variant in (text, "\n".join(lines)):
+        quick = _read_plain(variant)
+        if quick is not None:
+            try:
+                slow = yaml.load(variant, Loader=yaml.BaseLoader)
+            except yaml.YAMLError:
+                raise AssertionError(f"read line by line, but not YAML:\n{variant}") from None
+            assert {k: v or {} for k, v in (slow or {}).items()} == quick
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "people:\n  a: b\n  a: c\n",
+        "people:\n   a: b\n",
+        "people:\n  a: b\n   c: d\n",
+        "people:\n  a: b #c\n",
+        "people:\n  a: 'b'\n",
+        "units:\n  a: b\npeople:\n  c: d\n",
+        "people:\n  a: b\nunits:\n",
+        "people:\n\n  a: b\n# c\n",
+        "people:\r\n  a: b\r\n",
+        "people:\n  a: b\npeople:\n  c: d\n",
+        "people:\n  a b: c d\n",
+        "people:\n  a:  b\n",
+    ],
+)
+def test_registry_read_line_by_line_at_the_edges(text: str) -> None:
+    """Repeated keys (the last wins), deeper lines, comments, quotes, Windows line
+    ends: read line by line only where YAML reads the same."""
+    import yaml
+
+    from orgdiff.hrimport import _read_plain
+
+    quick = _read_plain(text)
+    if quick is not None:
+        slow = yaml.load(text, Loader=yaml.BaseLoader)
+        assert {k: v or {} for k, v in slow.items()} == quick
