@@ -650,9 +650,10 @@ def test_the_benchmark_runs_and_finds_its_renames() -> None:
         "snapshot",
         "validated",
         "import",
+        "import, month 2",
         "infer",
-    ] == [line.split(" | ")[0].lstrip("| ") for line in lines[4:10]]
-    assert "Lineage inferred for 3 units between the two months." == lines[11]
+    ] == [line.split(" | ")[0].lstrip("| ") for line in lines[4:11]]
+    assert "Lineage inferred for 3 units between the two months." == lines[12]
 
 
 def test_many_people_of_one_name_get_numbered_ids(tmp_path: Path) -> None:
