@@ -24,6 +24,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import itertools
+import operator
 import os
 import re
 import unicodedata
@@ -39,6 +40,7 @@ from .errors import OrgDataError, OrgdiffError
 from .formats.csv import Export, ExportError, ExportProblem, Row, read_csv
 from .load import _gc_paused
 from .model import Identity, Person, Relation, Snapshot, Source, Timeline, Unit
+from .validate import _cycles
 
 __all__ = [
     "HR_IDS_FILE",
@@ -63,6 +65,10 @@ _WORD = re.compile(r"[a-z0-9]+")
 
 def slug(text: str) -> str:
     """The kebab-case id of a name: ``Zoë O'Neil`` is ``zoe-oneil``, ``R&D`` is ``r-d``."""
+    if text.isascii() and text.replace(" ", "").isalnum() and "  " not in text:
+        # The usual name, ASCII words between single spaces: the words are the
+        # ones _WORD finds, so they need not be looked for.
+        return text.strip().lower().replace(" ", "-")
     if not text.isascii():
         text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     text = text.lower().replace("'", "")
@@ -115,7 +121,10 @@ class Registry:
         if not path.exists():
             return Registry()
         try:
-            data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+            text = path.read_text(encoding="utf-8")
+            data = _read_plain(text)
+            if data is None:
+                data = yaml.load(text, Loader=yaml.CBaseLoader)
         except yaml.MarkedYAMLError as exc:  # one located line, not PyYAML's several
             mark = exc.problem_mark or exc.context_mark
             where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark is not None else path
@@ -141,6 +150,30 @@ class Registry:
         return head + _fast(body, ("people", "units"))
 
 
+def _read_plain(text: str) -> dict[str, dict[str, str]] | None:
+    """``hr-ids.yaml`` as :meth:`Registry.dump` writes it (comments, ``people:``
+    and ``units:``, then ``  KEY: VALUE`` lines of plain text), read line by line:
+    what YAML reads, a hundred times quicker than libyaml's loader for 100,000
+    people. ``None`` for anything else (quoted texts, other layouts, a curator's
+    edits): then YAML reads it."""
+    from .dump import _PLAIN_FLOW
+
+    entry = re.compile(f"  ({_PLAIN_FLOW.pattern}): ({_PLAIN_FLOW.pattern})").fullmatch
+    data: dict[str, dict[str, str]] = {}
+    section: dict[str, str] | None = None
+    for line in text.splitlines():
+        if line.startswith("  "):
+            found = entry(line)
+            if found is None or section is None:
+                return None
+            section[found[1]] = found[2]
+        elif line in ("people:", "units:") and line[:-1] not in data:
+            section = data[line[:-1]] = {}
+        elif line and not line.startswith("#"):
+            return None
+    return data
+
+
 class _Problems:
     def __init__(self, file: str) -> None:
         self.file = file
@@ -154,7 +187,42 @@ def _managers(export: Export, out: _Problems) -> dict[str, str | None]:
     """Each employee's manager's employee id (``None``: none given)."""
     col = export.columns.columns
     rows = export.rows
-    ids = {r.employee_id for r in rows}
+    emps = [r.employee_id for r in rows]
+    bosses = [r.manager_id for r in rows]
+    ids = set(emps)
+    named = set(bosses)
+    named.discard(None)
+    if (
+        "manager_email" not in col
+        and "manager_name" not in col
+        and named <= ids
+        and not any(map(operator.eq, emps, bosses))
+    ):
+        # Managers by id, each in the export and nobody their own (the usual
+        # export): the map is the column itself, with nothing to report.
+        managers = dict(zip(emps, bosses, strict=True))
+    else:
+        managers = _managers_row_by_row(export, ids, out)
+    # Manager cycles, each reported once, at its first row, then cut.
+    mcol = next((col[c] for c in ("manager_id", "manager_email", "manager_name") if c in col), "-")
+    row_of: dict[str, int] = {}
+    for cycle in _cycles(managers):
+        row_of = row_of or {r.employee_id: r.row for r in rows}
+        first = min(cycle, key=lambda e: row_of[e])
+        k = cycle.index(first)
+        cycle = cycle[k:] + cycle[:k]
+        text = " → ".join(str(row_of[e]) for e in [*cycle, first])
+        out.add(row_of[first], mcol, f"manager cycle: rows {text}")
+        for e in cycle:
+            managers[e] = None
+    return managers
+
+
+def _managers_row_by_row(export: Export, ids: set[str], out: _Problems) -> dict[str, str | None]:
+    """:func:`_managers` before cycles, for any export: managers by id, email or
+    name, each problem reported at its row."""
+    col = export.columns.columns
+    rows = export.rows
     by_email: dict[str, list[Row]] = {}
     by_name: dict[str, list[Row]] = {}
     if "manager_email" in col:
@@ -196,28 +264,6 @@ def _managers(export: Export, out: _Problems) -> dict[str, str | None]:
             out.add(r.row, col[column], "employee is their own manager")
             manager = None
         managers[r.employee_id] = manager
-    # Manager cycles, each reported once, at its first row.
-    row_of = {r.employee_id: r.row for r in rows}
-    state: dict[str, int] = {}  # 1: on the current path, 2: done
-    mcol = next((col[c] for c in ("manager_id", "manager_email", "manager_name") if c in col), "-")
-    for start in managers:
-        path: list[str] = []
-        node: str | None = start
-        while node is not None and state.get(node, 0) == 0:
-            state[node] = 1
-            path.append(node)
-            node = managers.get(node)
-        if node is not None and state.get(node) == 1:
-            cycle = path[path.index(node) :]
-            first = min(cycle, key=lambda e: row_of[e])
-            k = cycle.index(first)
-            cycle = cycle[k:] + cycle[:k]
-            text = " → ".join(str(row_of[e]) for e in [*cycle, first])
-            out.add(row_of[first], mcol, f"manager cycle: rows {text}")
-            for e in cycle:
-                managers[e] = None
-        for e in path:
-            state[e] = 2
     return managers
 
 
@@ -255,7 +301,11 @@ def snapshot_of(
     for base, emp in sorted(
         (slug(r.name), r.employee_id) for r in rows if r.employee_id not in people_ids
     ):
-        people_ids[emp] = _fresh(base, taken, "person", tried)
+        if base and base not in taken:  # what _fresh would give, without the call
+            taken.add(base)
+            people_ids[emp] = base
+        else:
+            people_ids[emp] = _fresh(base, taken, "person", tried)
     pid = people_ids
 
     # Departments, their heads and parents.
@@ -288,29 +338,11 @@ def snapshot_of(
         for d, hs in heads.items():
             above = Counter(dept_of[m] for h in hs if (m := managers[h.employee_id]) is not None)
             parent[d] = min(above, key=lambda x: (-above[x], x)) if above else None
-    # Department cycles.
-    # Each department walks up once (linear in the departments, however deep the
-    # tree); each department on a cycle reports it, starting from itself.
-    cycle_of: dict[str, list[str]] = {}
-    state: dict[str, int] = {}  # 1: on the current path, 2: done
-    for start in parent:
-        path: list[str] = []
-        node: str | None = start
-        while node is not None and state.get(node, 0) == 0:
-            state[node] = 1
-            path.append(node)
-            node = parent.get(node)
-        if node is not None and state.get(node) == 1:
-            cycle = path[path.index(node) :]
-            for e in cycle:
-                cycle_of[e] = cycle
-        for e in path:
-            state[e] = 2
-    for d in sorted(cycle_of):
-        cycle = cycle_of[d]
-        k = cycle.index(d)
-        text = " → ".join([*cycle[k:], *cycle[:k], d])
-        out.add(0, col["department"], f"departments form a cycle: {text}")
+    # Department cycles: each department on one reports it, starting from itself.
+    for cycle in _cycles(parent):
+        for k, d in enumerate(cycle):
+            text = " → ".join([*cycle[k:], *cycle[:k], d])
+            out.add(0, col["department"], f"departments form a cycle: {text}")
     if out.found:
         raise ExportError(out.found)
 
@@ -358,24 +390,32 @@ def snapshot_of(
         )
         for d in order
     }
+    # Each department's members by person id (one sort for all), leads first.
+    by_id: dict[str, list[tuple[str, Row]]] = {}
+    for entry in sorted(((pid[r.employee_id], r) for r in rows), key=operator.itemgetter(0)):
+        by_id.setdefault(entry[1].department, []).append(entry)
     people: dict[str, Person] = {}
     relations: list[Relation] = []
     for d in order:
-        lead_ids = set(units[unit_ids[d]].leads)
-        for r in sorted(
-            members.get(d, []),
-            key=lambda r: (pid[r.employee_id] not in lead_ids, pid[r.employee_id]),
-        ):
+        uid = unit_ids[d]
+        entries = by_id.get(d, [])
+        if leads := set(units[uid].leads):
+            entries = [e for e in entries if e[0] in leads] + [
+                e for e in entries if e[0] not in leads
+            ]
+        at = index[d]
+        for p, r in entries:
             m = managers[r.employee_id]
-            reports_to = pid[m] if m is not None else None
-            if m is not None and not (index[a := dept_of[m]] <= index[d] < index[a] + size[a]):
-                # orgdiff keeps reporting lines within a branch of units: a manager
-                # elsewhere is kept as a relation.
-                relations.append(Relation("reports-to", pid[r.employee_id], pid[m]))
-                reports_to = None
-            people[pid[r.employee_id]] = Person(
-                pid[r.employee_id], unit_ids[d], title=r.title, reports_to=reports_to
-            )
+            reports_to = None
+            if m is not None:
+                a = dept_of[m]
+                if a == d or index[a] <= at < index[a] + size[a]:
+                    reports_to = pid[m]
+                else:
+                    # orgdiff keeps reporting lines within a branch of units: a
+                    # manager elsewhere is kept as a relation.
+                    relations.append(Relation("reports-to", p, pid[m]))
+            people[p] = Person(p, uid, r.title, reports_to)
     new_identities = dict(identities)
     for r in rows:
         p = pid[r.employee_id]
@@ -439,6 +479,7 @@ def plan_import(
     registry = Registry.read(root)
     ds_name = existing.name if existing is not None else (name or root.resolve().name or "Org")
     snaps = list(existing.snapshots) if existing is not None else []
+    checked = len(snaps)  # the snapshots load() validated, still in the timeline
     sources = dict(existing.sources) if existing is not None else {}
     identities = dict(existing.people) if existing is not None else {}
 
@@ -469,6 +510,7 @@ def plan_import(
             )
         if snaps and date == snaps[-1].date:
             snaps.pop()  # an export of the last date again replaces its snapshot
+            checked = min(checked, len(snaps))
         key = f"hr-export-{date.isoformat()}"
         sources[key] = Source(key, f"HR export of {date.isoformat()} ({Path(export.file).name})")
         built = snapshot_of(
@@ -499,7 +541,7 @@ def plan_import(
         sources=sources,
         people=dict(sorted(identities.items())),
     )
-    found = validate(tl)
+    found = validate(tl, checked=checked)
     if found:
         raise OrgDataError(found)
     files: dict[Path, str] = {}

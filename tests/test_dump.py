@@ -196,3 +196,54 @@ def test_fast_writer_of_plain_mappings_is_pyyaml(
 
     body = {"people": people, "units": units}
     assert _emit(body) == _fast(body, ("people", "units"))
+
+
+@given(st.text(alphabet="aZ09 ._/()'-,:#[]{}é\"!&*?%@`|>~\n\t", max_size=12))
+@example("a (b)")
+@example("a  b")
+@example("a -b")
+@example("a ")
+def test_plain_text_pattern_is_the_per_character_one(text: str) -> None:
+    """Protects: the plain-text pattern, written as runs for speed, accepts exactly the
+    texts of its first form (one alternation per character, a space followed by a
+    letter, a digit or an opening bracket)."""
+    import re
+
+    from orgdiff.dump import _PLAIN_FLOW
+
+    first = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._/()'-]| (?=[A-Za-z0-9(]))*")
+    assert (_PLAIN_FLOW.fullmatch(text) is None) == (first.fullmatch(text) is None)
+
+
+@pytest.mark.parametrize("extra", [-2, -1, 0, 1, 2])
+def test_entries_written_directly_at_the_width_limit(extra: int) -> None:
+    """People and registered people written without PyYAML go from one line to a
+    block exactly where PyYAML's entries do (``FLOW_WIDTH``), with and without a
+    title, a manager, aliases, sources."""
+    from orgdiff.dump import FLOW_WIDTH, _dataset, _emit, _snapshot
+
+    title = "T" * (FLOW_WIDTH - len("{title: , unit: u, reports_to: b}") + extra)
+    people = {
+        "a": Person("a", "u", title=title, reports_to="b"),
+        "b": Person("b", "u", title=title),
+        "c": Person("c", "u", reports_to="b"),
+        "d": Person("d", "u", title=title + "x", reports_to="b", sources=("s",)),
+        "e": Person("e", "u", title=title, reports_to="b", confidence=Confidence.REPORTED),
+        "f": Person("f", "u", title=f"{title[:-3]}: x", reports_to="b"),
+    }
+    snap = Snapshot(dt.date(2025, 1, 1), "e", {"u": Unit("u", "U")}, people)
+    assert _emit(_snapshot(snap)) == orgdiff.dump(snap)
+    name = "N" * (FLOW_WIDTH - len("{name: }") + extra)
+    tl = orgdiff.Timeline(
+        "x",
+        (snap,),
+        people={
+            "a": orgdiff.Identity("a", name),
+            "b": orgdiff.Identity("b", name[:-1], aliases=("Bee",)),
+            "c": orgdiff.Identity("c", f"{name[:-2]}#x"),
+        },
+    )
+    assert _emit(_dataset(tl)) == orgdiff.dump(tl)
+    lines = orgdiff.dump(snap).splitlines()
+    one_line = f"  a: {{title: {title}, unit: u, reports_to: b}}"
+    assert (one_line in lines) == (extra <= 0)

@@ -360,3 +360,57 @@ def test_one_change_that_closes_a_reporting_cycle_is_found() -> None:
             Found(("people", top, "reports_to"), _outside(after, top), after.date),
         ]
     ) == _new(incremental, after)
+
+
+def test_printable_texts_have_no_suspect_character() -> None:
+    """Every code point that ``str.isprintable`` accepts is one the careful look of
+    ``_bad_text`` would pass over: so printable texts skip that look, and nothing else.
+    All of Unicode, one code point at a time."""
+    from orgdiff.validate import _SUSPECT
+
+    printable_suspects = [
+        f"U+{code:04X}"
+        for code in range(0x110000)
+        if chr(code).isprintable() and _SUSPECT.match(chr(code))
+    ]
+    assert printable_suspects == []
+
+
+@settings(max_examples=100)
+@given(evolving_timelines(), st.data())
+def test_snapshots_checked_already_are_not_checked_again(
+    tl: orgdiff.Timeline, data: st.DataObject
+) -> None:
+    """Invariant: where the first snapshots of a timeline passed every check (as a
+    loaded dataset's did, before an import adds to it), checking only the ones
+    after them finds what checking the whole timeline finds, whatever faults the
+    later snapshots have."""
+    from orgdiff.validate import validate
+
+    for k in range(len(tl.snapshots), 0, -1):
+        head = attrs.evolve(tl, snapshots=tl.snapshots[:k])
+        if not validate(head):
+            break
+    else:
+        k = 0
+    checked = data.draw(st.integers(0, k), label="snapshots checked already")
+    assert validate(tl) == validate(tl, checked=checked)
+
+
+def test_lineage_of_the_first_snapshot_after_those_checked_is_checked() -> None:
+    """A new snapshot after snapshots checked already still has its ``from`` checked
+    against the snapshot before it."""
+    from orgdiff.validate import validate
+
+    tl = orgdiff.load(EXAMPLE)
+    last = tl.snapshots[-1]
+    uid = next(iter(last.units))
+    broken = attrs.evolve(
+        last,
+        date=last.date + dt.timedelta(days=1),
+        units={**last.units, uid: attrs.evolve(last.units[uid], from_=("no-such-unit",))},
+    )
+    longer = attrs.evolve(tl, snapshots=(*tl.snapshots, broken))
+    found = validate(longer, checked=len(tl.snapshots))
+    assert found == validate(longer)
+    assert f"$.units.{uid}.from[0]" in [p.path for p in found]
