@@ -212,8 +212,9 @@ def test_a_folder_of_exports_it_cannot_order_is_refused(
         ),
         (
             "people: {a: [\n",
-            "orgdiff: error: org/hr-ids.yaml:2:1: cannot be read: expected the node content,"
-            " but found '<stream end>'\n",
+            # libyaml's wording: the registry is read by its loader when it is not as
+            # the import writes it
+            "orgdiff: error: org/hr-ids.yaml:2:1: cannot be read: did not find expected node content\n",
         ),
     ],
     ids=["lists", "broken YAML"],
