@@ -207,6 +207,31 @@ class _Ids:
         return self._ids.get((kind, entity))
 
 
+def _lineage_lines(d: Diff) -> list[tuple[str, str, str, Confidence]]:
+    """The lineage lines of a diff, as charts draw them: ``(from, to, label,
+    confidence)`` from each removed unit to where its remit went ("became",
+    "merged into", "split into", "dissolved into") and to each new unit split off
+    from a unit that goes on ("split off")."""
+    lines: list[tuple[str, str, str, Confidence]] = []
+    added = {c.id: c for c in d.changes if c.kind is ChangeKind.UNIT_ADDED}
+    for c in d.changes:
+        if c.kind is ChangeKind.UNIT_REMOVED:
+            into = c.into
+            new_only = all(t in added and added[t].from_ == (c.id,) for t in into)
+            if len(into) == 1:
+                text = "became" if new_only else "merged into"
+            else:
+                text = "split into" if new_only else "dissolved into"
+            lines.extend((c.id, target, text, c.confidence) for target in into)
+        elif c.kind is ChangeKind.UNIT_ADDED:
+            lines.extend(
+                (origin, c.id, "split off", c.confidence)
+                for origin in c.from_
+                if origin in d.after.units  # split off from a unit that goes on
+            )
+    return lines
+
+
 def _dashed(confidence: Confidence) -> bool:
     return confidence is not Confidence.CONFIRMED
 
@@ -1178,24 +1203,9 @@ class _Chart:
         """From each removed unit to where its remit went; to each new unit split off.
         In a chart of units the line ranks its ends (the old unit above the new one,
         the label given room); among people's boxes it only joins them."""
-        d = self.status.diff
-        if d is None:
-            return
-        added = {c.id: c for c in d.changes if c.kind is ChangeKind.UNIT_ADDED}
-        for c in d.changes:
-            if c.kind is ChangeKind.UNIT_REMOVED:
-                into = c.into
-                new_only = all(t in added and added[t].from_ == (c.id,) for t in into)
-                if len(into) == 1:
-                    text = "became" if new_only else "merged into"
-                else:
-                    text = "split into" if new_only else "dissolved into"
-                for target in into:
-                    self._lineage_edge(c.id, target, text, c.confidence)
-            elif c.kind is ChangeKind.UNIT_ADDED:
-                for origin in c.from_:
-                    if origin in d.after.units:  # split off from a unit that goes on
-                        self._lineage_edge(origin, c.id, "split off", c.confidence)
+        if self.status.diff is not None:
+            for tail, head, text, confidence in _lineage_lines(self.status.diff):
+                self._lineage_edge(tail, head, text, confidence)
 
     def _lineage_units(self) -> set[str]:
         """Node ids of the units a lineage line starts or ends at (units-only charts)."""

@@ -152,26 +152,13 @@ def _marks(d: Diff) -> dict[str, Any]:
     """What a diff did, for the page to mark: each unit's and person's state
     (``added``, ``removed``, ``changed``), former names, former parents or
     units, and the lineage lines (as :func:`orgdiff.render` draws them)."""
-    from ..diff import ChangeKind
-    from ..render import _Status
+    from ..render import _lineage_lines, _Status
 
     status = _Status(d)
-    lineage: list[list[Any]] = []
-    added = {c.id: c for c in d.changes if c.kind is ChangeKind.UNIT_ADDED}
-    for c in d.changes:
-        uncertain = c.confidence is not Confidence.CONFIRMED
-        if c.kind is ChangeKind.UNIT_REMOVED:
-            into = c.into
-            new_only = all(t in added and added[t].from_ == (c.id,) for t in into)
-            if len(into) == 1:
-                text = "became" if new_only else "merged into"
-            else:
-                text = "split into" if new_only else "dissolved into"
-            lineage.extend([c.id, target, text, uncertain] for target in into)
-        elif c.kind is ChangeKind.UNIT_ADDED:
-            for origin in c.from_:
-                if origin in d.after.units:  # split off from a unit that goes on
-                    lineage.append([origin, c.id, "split off", uncertain])
+    lineage = [
+        [tail, head, text, confidence is not Confidence.CONFIRMED]
+        for tail, head, text, confidence in _lineage_lines(d)
+    ]
     return {
         "units": status.units,
         "people": status.people,
