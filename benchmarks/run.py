@@ -289,6 +289,12 @@ def main(argv: list[str] | None = None) -> None:
         default="",
         help=f"measurements to leave out, comma-separated: {', '.join([*LABELS, *STARTUP])}",
     )
+    parser.add_argument(
+        "--startup-repeat",
+        type=int,
+        default=STARTUP_REPEAT,
+        help=f"runs of each start-up measurement (default {STARTUP_REPEAT})",
+    )
     parser.add_argument("--data", type=Path, default=DATA, help="where generated orgs are cached")
     parser.add_argument("--json", type=Path, help="also write the raw results here")
     args = parser.parse_args(argv)
@@ -316,8 +322,8 @@ def main(argv: list[str] | None = None) -> None:
     for kind in STARTUP:
         if kind in skip:
             continue
-        _say(f"--- start-up: {kind} x{STARTUP_REPEAT}")
-        startup[kind] = measure(kind, ROOT, STARTUP_REPEAT)
+        _say(f"--- start-up: {kind} x{args.startup_repeat}")
+        startup[kind] = measure(kind, ROOT, args.startup_repeat)
         _say(
             f"      median {_seconds(startup[kind]['median'])}, CPU {_seconds(startup[kind]['cpu'])}"
         )

@@ -81,6 +81,8 @@ def test_runner_prints_its_report(tmp_path: Path) -> None:
             "1k",
             "--repeat",
             "1",
+            "--startup-repeat",
+            "3",
             "--skip",
             "deepdiff",
             "--data",
