@@ -232,6 +232,21 @@ def _lineage_lines(d: Diff) -> list[tuple[str, str, str, Confidence]]:
     return lines
 
 
+def _ended_reporting_lines(d: Diff) -> list[tuple[str, str]]:
+    """``(person, manager)`` for each reporting line of the diff's earlier date that
+    the later one no longer has (the person left, or reports to someone else or to
+    nobody known), in the earlier snapshot's order."""
+    lines: list[tuple[str, str]] = []
+    for pid, person in d.before.people.items():
+        boss = person.reports_to
+        if boss is None:
+            continue
+        after = d.after.people.get(pid)
+        if after is None or after.reports_to != boss:
+            lines.append((pid, boss))
+    return lines
+
+
 def _dashed(confidence: Confidence) -> bool:
     return confidence is not Confidence.CONFIRMED
 
@@ -1104,12 +1119,8 @@ class _Chart:
         if d is None:
             return
         drawn = self.drawn_people
-        for pid, person in d.before.people.items():
-            boss = person.reports_to
-            if boss is None or pid not in drawn or boss not in drawn:
-                continue
-            after = d.after.people.get(pid)
-            if after is not None and after.reports_to == boss:
+        for pid, boss in _ended_reporting_lines(d):
+            if pid not in drawn or boss not in drawn:
                 continue
             self.g.edge(
                 self.ids("person", boss),

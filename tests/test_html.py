@@ -109,6 +109,7 @@ def test_each_view_holds_what_its_snapshot_changed() -> None:
         ["agi-foundations", "products-applied-research", "dissolved into", True],
         ["ai-products", "products-applied-research", "merged into", True],
     ]
+    assert marks["ended"] == []  # every reporting line of the day before goes on
     assert _relations(d, after) == [
         ["works-directly-with", "shengjia-zhao", "mark-zuckerberg", False, False],
         ["works-directly-with", "shengjia-zhao", "alexandr-wang", False, False],
@@ -357,6 +358,59 @@ def test_the_slider_at_2025_08_19_shows_agi_foundations_dissolved(
     t.tab.locator("#stage").focus()
     t.tab.keyboard.press("ArrowLeft")
     assert t.tab.text_content("#date") == dates[dates.index("2025-08-19") - 1]
+
+
+def test_a_view_lists_the_reporting_lines_that_ended() -> None:
+    """A reporting line of the earlier date that the later one lacks (the person
+    reports to someone else, or left) is kept, as ``[person, former manager]``."""
+    from orgdiff.formats.html import _marks
+
+    tl = orgdiff.load(META)
+
+    def ended(date: str) -> list[list[str]]:
+        after = tl.at(date)
+        return list(
+            _marks(orgdiff.diff(tl.snapshots[tl.snapshots.index(after) - 1], after))["ended"]
+        )
+
+    assert ended("2025-06-30") == [["yann-lecun", "chris-cox"]]
+    assert ended("2022-06-02") == [
+        ["jerome-pesenti", "mike-schroepfer"],
+        ["joelle-pineau", "jerome-pesenti"],
+    ]
+    # Someone who leaves ends their line too.
+    snap = tl.at("2025-06-30")
+    gone = attrs.evolve(snap, people={k: v for k, v in snap.people.items() if k != "yann-lecun"})
+    assert _marks(orgdiff.diff(snap, gone))["ended"] == [["yann-lecun", "alexandr-wang"]]
+
+
+@needs_chromium
+def test_a_reporting_line_that_ended_is_a_red_dashed_arrow(
+    files: dict[str, Path], open_page: Any
+) -> None:
+    """On 2025-06-30 LeCun stops reporting to Chris Cox: an arrow from him to Cox,
+    red and dashed, as the static diff chart draws it; none the day before."""
+    t = open_page(files["timeline"], "#date=2025-06-30")
+    assert t.tab.text_content("#date") == "2025-06-30"
+    assert t.ids("#stage g.edge.reports-to.removed") == ["ended-yann-lecun_0_chris-cox"]
+    line = "#ended-yann-lecun_0_chris-cox .line"
+    style = t.tab.eval_on_selector(
+        line, "n => [getComputedStyle(n).stroke, getComputedStyle(n).strokeDasharray]"
+    )
+    removed = t.tab.evaluate(
+        "getComputedStyle(document.querySelector('#stage svg')).getPropertyValue('--removed')"
+    )
+    assert (style[1], _rgb(removed.strip())) == ("6px, 3px", style[0])
+    assert t.tab.text_content("#ended-yann-lecun_0_chris-cox .label") == "reported to"
+    _shot(t, "html-2025-06-30-ended-line")
+    t.tab.click("#prev")
+    assert t.ids("#stage g.edge.reports-to.removed") == []
+
+
+def _rgb(hex_colour: str) -> str:
+    """``#cf222e`` as the browser's computed ``rgb(207, 34, 46)``."""
+    h = hex_colour.lstrip("#")
+    return "rgb({}, {}, {})".format(*(int(h[i : i + 2], 16) for i in (0, 2, 4)))
 
 
 @needs_chromium

@@ -232,7 +232,7 @@
       subPeople.set(u, sp);
       subUnits.set(u, su);
     }
-    var marks = v.marks || { units: {}, people: {}, renamed: {}, moved: {}, lineage: [] };
+    var marks = v.marks || { units: {}, people: {}, renamed: {}, moved: {}, lineage: [], ended: [] };
     models[k] = {
       units: units, people: people, kids: kids, tops: tops, level: level, order: order,
       members: members, subPeople: subPeople, subUnits: subUnits, marks: marks, text: new Map()
@@ -853,7 +853,8 @@
     var out = [];
     if (v.diff) {
       out.push("Green: added; red: removed; amber: moved, renamed or changed.");
-      out.push("Blue arrows: where a removed unit's remit went. Dashed: reported or rumoured.");
+      out.push("Blue arrows: where a removed unit's remit went. Red dashed arrows: reporting lines that ended.");
+      out.push("Other dashed lines and boxes: reported or rumoured, not confirmed.");
     }
     if (counts.summaries) {
       var held = [];
@@ -906,6 +907,14 @@
     m.marks.lineage.forEach(function (l) {
       arrow(layer, m, l[0], l[1], l[2], "lineage" + (l[3] ? " uncertain" : ""),
             svgIdOf("lineage", l[0] + "\u0000" + l[1]));
+    });
+    // A reporting line that ended, from the person to their former manager, where
+    // both are drawn (as render.py draws it, red and dashed).
+    m.marks.ended.forEach(function (l) {
+      if (state.boxes.has(svgIdOf("person", l[0])) && state.boxes.has(svgIdOf("person", l[1]))) {
+        arrow(layer, m, l[0], l[1], "reported to", "reports-to removed",
+              svgIdOf("ended", l[0] + "\u0000" + l[1]));
+      }
     });
     svg.appendChild(layer);
     var foot = footerLines(v, built.counts).map(function (t) {

@@ -151,8 +151,9 @@ def _events(d: Diff | None, snap: Snapshot) -> dict[str, Any]:
 def _marks(d: Diff) -> dict[str, Any]:
     """What a diff did, for the page to mark: each unit's and person's state
     (``added``, ``removed``, ``changed``), former names, former parents or
-    units, and the lineage lines (as :func:`orgdiff.render` draws them)."""
-    from ..render import _lineage_lines, _Status
+    units, the lineage lines and the reporting lines that ended (as
+    :func:`orgdiff.render` draws them)."""
+    from ..render import _ended_reporting_lines, _lineage_lines, _Status
 
     status = _Status(d)
     lineage = [
@@ -165,6 +166,7 @@ def _marks(d: Diff) -> dict[str, Any]:
         "renamed": status.renamed,
         "moved": status.moved_from,
         "lineage": lineage,
+        "ended": [list(line) for line in _ended_reporting_lines(d)],
     }
 
 
