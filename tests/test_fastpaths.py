@@ -63,10 +63,34 @@ def test_all_clean_says_yes_to_ordinary_texts() -> None:
     assert not validate._all_clean([""])
 
 
-@given(st.lists(ids() | _AWKWARD, max_size=6))
+@given(st.lists(ids() | _AWKWARD | st.text("a-\n", max_size=4), max_size=6))
 def test_all_ids_says_yes_exactly_when_every_id_is_well_formed(values: list[str]) -> None:
-    """Protects: an id problem is never skipped."""
+    """Protects: an id problem is never skipped. ``_all_ids`` joins the ids
+    one a line and looks at the bytes: texts of letters, hyphens and line
+    breaks (an id with a line break in it, hyphens next to the joins) say yes
+    exactly when the one-by-one check finds nothing."""
     assert validate._all_ids(values) == all(validate._bad_id(v) is None for v in values)
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        ([], True),
+        (["a", "b-c", "x0-9"], True),
+        ([""], False),
+        (["a", ""], False),
+        (["", "a"], False),
+        (["a", "", "b"], False),
+        (["a\nb"], False),
+        (["a-", "b"], False),
+        (["a", "-b"], False),
+        (["a--b"], False),
+        (["A"], False),
+        (["é"], False),
+    ],
+)
+def test_all_ids_at_the_joins(values: list[str], expected: bool) -> None:
+    assert expected == validate._all_ids(values)
 
 
 @st.composite
