@@ -136,25 +136,25 @@ _SOURCES = operator.attrgetter("sources")
 def _all_ids(values: Iterable[str]) -> bool:
     """Whether every value is a well-formed id (:func:`_bad_id` finds nothing).
 
-    The ids are joined into one text, one a line, and looked at in a few C
-    passes over its bytes: a well-formed id is one or more of ``a-z``, ``0-9``
-    and ``-``, with no ``-`` first, last or twice in a row. So the text holds
-    only those bytes and line breaks, one line break fewer than there are ids
-    (none inside an id); and with each line break made a ``-`` (an id's
-    ends), no ``--`` and no ``-`` first or last."""
-    ids = list(values)
-    if not ids:
-        return True
-    joined = "\n".join(ids)
-    if not joined.isascii():
-        return False
-    data = joined.encode("ascii")
-    if data.translate(None, _ID_BYTES) or data.count(b"\n") != len(ids) - 1:
-        return False
-    ends = data.translate(_LINE_BREAK_TO_HYPHEN)
-    return (
-        ends != b"" and b"--" not in ends and not ends.startswith(b"-") and not ends.endswith(b"-")
-    )
+    The ids are joined into one text, one a line, a few thousand at a time (so
+    that the texts take little memory), and looked at in a few C passes over
+    its bytes: a well-formed id is one or more of ``a-z``, ``0-9`` and ``-``,
+    with no ``-`` first, last or twice in a row. So the text holds only those
+    bytes and line breaks, one line break fewer than there are ids (none
+    inside an id); and with each line break made a ``-`` (an id's ends), no
+    ``--`` and no ``-`` first or last."""
+    it = iter(values)
+    while ids := list(itertools.islice(it, 4096)):
+        joined = "\n".join(ids)
+        if not joined.isascii():
+            return False
+        data = joined.encode("ascii")
+        if data.translate(None, _ID_BYTES) or data.count(b"\n") != len(ids) - 1:
+            return False
+        ends = data.translate(_LINE_BREAK_TO_HYPHEN)
+        if not ends or b"--" in ends or ends.startswith(b"-") or ends.endswith(b"-"):
+            return False
+    return True
 
 
 # The bytes of well-formed ids and the line break between them (_all_ids).

@@ -87,6 +87,9 @@ def test_all_ids_says_yes_exactly_when_every_id_is_well_formed(values: list[str]
         (["a--b"], False),
         (["A"], False),
         (["é"], False),
+        (["a"] * 9000, True),  # three texts of a few thousand ids
+        (["a"] * 5000 + ["-b"], False),  # a problem in the second text
+        (["a"] * 4096 + [""], False),  # a text of one empty id
     ],
 )
 def test_all_ids_at_the_joins(values: list[str], expected: bool) -> None:
