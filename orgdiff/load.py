@@ -509,9 +509,9 @@ def _entry_loop(cls: type, spec: _Spec, kind: Mapping[str, int]) -> Callable[...
     variable, and no list, key tuple or shape is made for the entry. The first
     key out of that order (a key twice, an unknown key, another order) hands
     what was read so far to :func:`_rest`, which reads the entry's other keys
-    the general way and checks them as :meth:`_Spec.shape` does. It accepts
-    what ``_Builder._values`` accepts and builds the same values (a property
-    in ``tests/test_fastpaths.py`` compares the two).
+    the general way and checks them as :meth:`_Spec.shape` does. Either way it
+    accepts only what the careful way accepts, and builds the same models (a
+    property in ``tests/test_fastpaths.py`` compares the two ways).
 
     ``loop(builder, nxt, previous, out)`` reads entries into ``out`` until an
     event that is not a key; it returns how many keys it read and that event.
@@ -638,8 +638,8 @@ def _entry_loop(cls: type, spec: _Spec, kind: Mapping[str, int]) -> Callable[...
     lines += [
         "        key = share(key, key)",
         f"        out[key] = make(key, {', '.join(var[n] for n in by_name)})",
+        "    return count, ev",
     ]
-    lines.append("    return count, ev")
     exec("\n".join(lines), scope)  # generated from the class's own fields
     loop: Callable[..., tuple[int, Any]] = scope["loop"]
     return loop
