@@ -399,7 +399,10 @@ class _Spec:
     For the id-keyed classes (``keyed``) the first field is the id (``key``
     for a source), which is the entry's key, not one of its fields: ``names``
     (the YAML keys), ``defaults`` and ``shared`` are of the other fields, in
-    the class's order, and ``make`` takes the id first.
+    the class's order, and ``make`` takes the id first. ``order`` is the YAML
+    keys in the order :mod:`orgdiff.dump` writes them, and ``loop`` reads a
+    mapping of ids to entries fastest when they come in that order (see
+    :func:`_entry_loop`).
     """
 
     __slots__ = (
@@ -407,12 +410,12 @@ class _Spec:
         "confidence",
         "dates",
         "defaults",
-        "fields_of",
-        "id_of",
         "leads",
         "lists",
+        "loop",
         "make",
         "names",
+        "order",
         "pad",
         "required",
         "sequences",
@@ -420,7 +423,14 @@ class _Spec:
         "shared",
     )
 
-    def __init__(self, cls: type, kinds: Mapping[str, int], *, keyed: bool = True) -> None:
+    def __init__(
+        self,
+        cls: type,
+        kinds: Mapping[str, int],
+        *,
+        keyed: bool = True,
+        order: tuple[str, ...] = (),
+    ) -> None:
         fields = attrs.fields(cls)[1 if keyed else 0 :]
         if len(fields) < 2:  # pragma: no cover - itemgetter of one index gives no tuple
             raise ValueError(f"{cls.__name__} has too few fields for the fast way")
@@ -441,13 +451,16 @@ class _Spec:
         self.confidence = tuple(i for i, n in enumerate(names) if kind[n] == _CONFIDENCE)
         self.dates = tuple(i for i, n in enumerate(names) if kind[n] == _DATE)
         self.shared = tuple(i for i, n in enumerate(names) if kind[n] == _ID)
-        # The fields but the id as one tuple, to compare with the values read.
-        self.fields_of: Callable[[Any], tuple[Any, ...]] = operator.attrgetter(
-            *[f.name for f in fields]
-        )
-        self.id_of: Callable[[Any], str] = operator.attrgetter(attrs.fields(cls)[0].name)
         self.make = _slot_constructor(cls)
         self.shapes: dict[tuple[str, ...], _Shape] = {}
+        # The YAML keys in the order `orgdiff.dump` writes them, and the entry
+        # loop made for that order (id-keyed classes only).
+        self.order = order
+        self.loop: Callable[..., tuple[int, Any]] | None = None
+        if keyed and order:
+            if sorted(order) != sorted(names):  # pragma: no cover - a spec written wrong
+                raise ValueError(f"{cls.__name__}: the order must name every field once")
+            self.loop = _entry_loop(cls, self, kind)
 
     def shape(self, keys: tuple[str, ...]) -> _Shape:
         """How to read a mapping with these keys in this order (checked once per order)."""
@@ -489,6 +502,178 @@ class _Shape:
         self.convert = bool(self.leads or self.confidence or self.dates)
 
 
+def _entry_loop(cls: type, spec: _Spec, kind: Mapping[str, int]) -> Callable[..., tuple[int, Any]]:
+    """The loop over a mapping of ids to ``cls`` entries, generated for the keys
+    in ``spec.order`` (the order :mod:`orgdiff.dump` writes them in, any of them
+    left out): each key is one string comparison, each value goes to a local
+    variable, and no list, key tuple or shape is made for the entry. The first
+    key out of that order (a key twice, an unknown key, another order) hands
+    what was read so far to :func:`_rest`, which reads the entry's other keys
+    the general way and checks them as :meth:`_Spec.shape` does. Either way it
+    accepts only what the careful way accepts, and builds the same models (a
+    property in ``tests/test_fastpaths.py`` compares the two ways).
+
+    ``loop(builder, nxt, previous, out)`` reads entries into ``out`` until an
+    event that is not a key; it returns how many keys it read and that event.
+    An entry whose fields equal those of the entry of the same id in
+    ``previous`` is that object.
+    """
+    order = spec.order
+    fields = attrs.fields(cls)
+    by_name = {_RENAMED.get(f.name, f.name): f for f in fields[1:]}
+    var = {name: f"v{i}" for i, name in enumerate(order)}
+    everything = ", ".join(var[n] for n in order)
+    lines = [
+        "def loop(builder, nxt, previous, out):",
+        "    share = builder._shared.setdefault",
+        "    ids = builder._ids",
+        "    date = builder._date",
+        "    get_before = previous.get if previous is not None else _no_get",
+        "    olds = iter(previous.items() if previous is not None else ())",
+        "    here = next(olds, None)",
+        "    count = 0",
+        "    while (ev := nxt()).__class__ is _Scalar:",
+        "        key = ev.value",
+        "        count += 1",
+        "        if key == '<<' or not key.isascii() or nxt().__class__ is not _MapStart:",
+        "            raise _Fallback",
+        f"        {' = '.join(var[n] for n in order)} = None",
+        "        ev = nxt()",
+        "        k = ev.value if ev.__class__ is _Scalar else None",
+    ]
+    for name in order:
+        v, what = var[name], kind[name]
+        lines.append(f"        if k == {name!r}:")
+        if what == _IDS:  # ids() gives up on anything but a list
+            lines.append(f"            {v} = ids(nxt())")
+        elif what == _LEADS:
+            lines += [
+                "            ev = nxt()",
+                "            if ev.__class__ is not _Scalar:",
+                f"                {v} = ids(ev)",
+                f"            elif not ({v} := ev.value):",
+                "                raise _Fallback",
+            ]
+        else:
+            lines += [
+                "            ev = nxt()",
+                f"            if ev.__class__ is not _Scalar or not ({v} := ev.value):",
+                "                raise _Fallback",
+            ]
+        lines += [
+            "            ev = nxt()",
+            "            k = ev.value if ev.__class__ is _Scalar else None",
+        ]
+    lines += [
+        "        if ev.__class__ is not _MapEnd:  # another order: the general way",
+        f"            {everything}, = _rest(spec, nxt, ids, ev, ({everything},))",
+    ]
+    scope: dict[str, Any] = {
+        "_Scalar": ScalarEvent,
+        "_MapStart": MappingStartEvent,
+        "_MapEnd": MappingEndEvent,
+        "_Fallback": _Fallback,
+        "_rest": _rest,
+        "_no_get": {}.get,
+        "_confidences": _CONFIDENCES,
+        "spec": spec,
+        "make": spec.make,
+    }
+    # Required keys, defaults and conversions, in the class's order.
+    for name in by_name:
+        v, what, f = var[name], kind[name], by_name[name]
+        if f.default is attrs.NOTHING:
+            lines += [f"        if {v} is None:", "            raise _Fallback"]
+        if what == _CONFIDENCE:
+            scope[f"_default_{v}"] = f.default
+            lines += [
+                f"        if {v} is None:",
+                f"            {v} = _default_{v}",
+                f"        elif ({v} := _confidences.get({v})) is None:",
+                "            raise _Fallback",
+            ]
+        elif what == _LEADS:
+            lines += [
+                f"        if {v} is None:",
+                f"            {v} = ()",
+                f"        elif {v}.__class__ is str:",
+                f"            {v} = (share({v}, {v}),)",
+                f"        elif not {v} or len(set({v})) != len({v}):",
+                "            raise _Fallback",
+            ]
+        elif what == _DATE:
+            lines += [f"        if {v} is not None:", f"            {v} = date({v})"]
+        elif f.default is not None and f.default is not attrs.NOTHING:
+            scope[f"_default_{v}"] = f.default
+            lines += [f"        if {v} is None:", f"            {v} = _default_{v}"]
+    same = " and ".join(f"before.{by_name[n].name} == {var[n]}" for n in by_name)
+    lines += [
+        # The previous snapshot's entries, walked alongside: files keep their
+        # order from one snapshot to the next, so the entry with the same id
+        # is usually the next one there, found without hashing (and close in
+        # memory to the one before it); a dictionary look-up otherwise.
+        "        if here is not None and here[0] == key:",
+        "            before = here[1]",
+        "            here = next(olds, None)",
+        "        else:  # came, went, or moved in the file",
+        "            before = get_before(key)",
+        "            if before is not None:  # catch up with it, if it is a little way on",
+        "                for _ in range(8):",
+        "                    here = next(olds, None)",
+        "                    if here is None or here[1] is before:",
+        "                        here = next(olds, None)",
+        "                        break",
+        f"        if before is not None and {same}:",
+        f"            out[before.{fields[0].name}] = before  # its id is the shared str",
+        "            continue",
+    ]
+    for name in by_name:
+        if kind[name] == _ID:
+            v = var[name]
+            if by_name[name].default is attrs.NOTHING:
+                lines.append(f"        {v} = share({v}, {v})")
+            else:
+                lines.append(f"        if {v} is not None:")
+                lines.append(f"            {v} = share({v}, {v})")
+    lines += [
+        "        key = share(key, key)",
+        f"        out[key] = make(key, {', '.join(var[n] for n in by_name)})",
+        "    return count, ev",
+    ]
+    exec("\n".join(lines), scope)  # generated from the class's own fields
+    loop: Callable[..., tuple[int, Any]] = scope["loop"]
+    return loop
+
+
+def _rest(
+    spec: _Spec, nxt: Callable[[], Any], ids: Callable[[Any], Any], ev: Any, got: tuple[Any, ...]
+) -> tuple[Any, ...]:
+    """An entry's values, in ``spec.order`` (``None`` where a key is not
+    given), when its keys are not in that order: ``got`` holds what the entry
+    loop read before ``ev``, the event after them. Reads the rest the way
+    ``_Builder._values`` does and checks the keys as :meth:`_Spec.shape` does."""
+    keys = [name for name, value in zip(spec.order, got, strict=True) if value is not None]
+    read = [value for value in got if value is not None]
+    while ev.__class__ is ScalarEvent:
+        keys.append(ev.value)
+        ev = nxt()
+        if ev.__class__ is ScalarEvent:
+            read.append(ev.value)
+        elif ev.__class__ is SequenceStartEvent and keys[-1] in spec.sequences:
+            read.append(ids(ev))
+        else:
+            raise _Fallback
+        ev = nxt()
+    if ev.__class__ is not MappingEndEvent or "" in read:
+        raise _Fallback
+    shape = spec.shape(tuple(keys))
+    for i in shape.lists:
+        if read[i].__class__ is not tuple:
+            raise _Fallback
+    given = dict(zip(keys, read, strict=True))
+    return tuple(given.get(name) for name in spec.order)
+
+
 _SPECS = {
     Unit: _Spec(
         Unit,
@@ -501,6 +686,7 @@ _SPECS = {
             "sources": _IDS,
             "note": _TEXT,
         },
+        order=("name", "parent", "lead", "from", "confidence", "sources", "note"),
     ),
     Person: _Spec(
         Person,
@@ -512,10 +698,13 @@ _SPECS = {
             "sources": _IDS,
             "note": _TEXT,
         },
+        order=("title", "unit", "reports_to", "confidence", "sources", "note"),
     ),
-    Identity: _Spec(Identity, {"name": _TEXT, "aliases": _IDS}),
+    Identity: _Spec(Identity, {"name": _TEXT, "aliases": _IDS}, order=("name", "aliases")),
     Source: _Spec(
-        Source, {"title": _TEXT, "publisher": _ID, "url": _TEXT, "date": _DATE, "note": _TEXT}
+        Source,
+        {"title": _TEXT, "publisher": _ID, "url": _TEXT, "date": _DATE, "note": _TEXT},
+        order=("title", "publisher", "url", "date", "note"),
     ),
     Relation: _Spec(
         Relation,
@@ -679,8 +868,7 @@ class _Builder:
 
     def _values(self, spec: _Spec) -> tuple[Any, ...]:
         """The fields (but the id) of the mapping just opened, in the class's
-        order: converted, not yet shared (but lists of ids). :meth:`_entities`
-        has this inline."""
+        order: converted, not yet shared (but lists of ids)."""
         nxt = self._next
         keys: list[str] = []
         read: list[Any] = []
@@ -704,74 +892,11 @@ class _Builder:
 
     def _entities(self, ev: Any, spec: _Spec, previous: Mapping[str, Any] | None) -> dict[str, Any]:
         """A mapping of ids to entities; an entity whose fields are those of the
-        one of the same id in ``previous`` is that object."""
-        if ev.__class__ is not MappingStartEvent:
+        one of the same id in ``previous`` is that object (see :func:`_entry_loop`)."""
+        if ev.__class__ is not MappingStartEvent or spec.loop is None:
             raise _Fallback
-        nxt = self._next
-        share = self._shared.setdefault
-        ids = self._ids
-        shapes, shape_of, sequences, pad = spec.shapes, spec.shape, spec.sequences, spec.pad
-        fields_of, id_of, make, shared = spec.fields_of, spec.id_of, spec.make, spec.shared
-        # The previous snapshot's entries, walked alongside: files keep their
-        # order from one snapshot to the next, so the entry with the same id
-        # is usually the next one there, found without hashing (and close in
-        # memory to the one before it); a dictionary look-up otherwise.
-        get_before = previous.get if previous is not None else _nothing.get
-        olds = iter(previous.items() if previous is not None else ())
-        here = next(olds, None)  # the previous snapshot's (id, entity) next in turn
         out: dict[str, Any] = {}
-        count = 0
-        last_keys: list[str] | None = None
-        shape: _Shape  # set at the first entry
-        while (ev := nxt()).__class__ is ScalarEvent:
-            key = ev.value
-            count += 1
-            if key == "<<" or not key.isascii() or nxt().__class__ is not MappingStartEvent:
-                raise _Fallback
-            # _values(spec), inline: this loop runs once per person.
-            keys: list[str] = []
-            read: list[Any] = []
-            while (ev := nxt()).__class__ is ScalarEvent:
-                keys.append(ev.value)
-                ev = nxt()
-                if ev.__class__ is ScalarEvent:
-                    read.append(ev.value)
-                elif ev.__class__ is SequenceStartEvent and keys[-1] in sequences:
-                    read.append(ids(ev))
-                else:
-                    raise _Fallback
-            if ev.__class__ is not MappingEndEvent or "" in read:
-                raise _Fallback
-            if keys != last_keys:  # most entries have the keys of the one before
-                shape = shapes.get(order := tuple(keys)) or shape_of(order)
-                last_keys = keys
-            if shape.lists:
-                for i in shape.lists:
-                    if read[i].__class__ is not tuple:
-                        raise _Fallback
-            values = shape.order(read + pad)
-            if shape.convert:
-                values = self._convert(shape, values)
-            if here is not None and here[0] == key:
-                before = here[1]
-                here = next(olds, None)
-            else:  # came, went, or moved in the file
-                before = get_before(key)
-                if before is not None:  # catch up with it, if it is a little way on
-                    for _ in range(8):
-                        here = next(olds, None)
-                        if here is None or here[1] is before:
-                            here = next(olds, None)
-                            break
-            if before is not None and fields_of(before) == values:
-                out[id_of(before)] = before  # its id is the shared str
-                continue
-            made = list(values)
-            for i in shared:
-                if (value := made[i]) is not None:
-                    made[i] = share(value, value)
-            key = share(key, key)
-            out[key] = make(key, *made)
+        count, ev = spec.loop(self, self._next, previous, out)
         if ev.__class__ is not MappingEndEvent or len(out) != count:  # an id twice
             raise _Fallback
         return out
@@ -793,9 +918,6 @@ class _Builder:
         for i in shape.dates:
             out[i] = self._date(out[i])
         return tuple(out)
-
-
-_nothing: dict[str, Any] = {}
 
 
 def _unmarked(nxt: Callable[[], Any]) -> Any:

@@ -12,6 +12,7 @@ footnotes (``[^1]``) and a table of changes. JSON is for programs:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -107,13 +108,24 @@ def _paint(lines: list[str], colour: str | None, enabled: bool) -> list[str]:
 
 
 def cells(text: str) -> int:
-    """Columns ``text`` takes on a terminal: wide (CJK) characters two, combining marks none."""
+    """Columns ``text`` takes on a terminal: wide (CJK) characters two, combining marks none.
+
+    No ASCII character is either, so each takes one column, and only the
+    other characters are looked at one by one (most of a report is ASCII)."""
+    if text.isascii():
+        return len(text)
     import unicodedata
 
-    return sum(
-        0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1
-        for ch in text
-    )
+    columns = len(text)
+    for ch in _NOT_ASCII.findall(text):
+        if unicodedata.combining(ch):
+            columns -= 1
+        elif unicodedata.east_asian_width(ch) in "WF":
+            columns += 1
+    return columns
+
+
+_NOT_ASCII = re.compile("[^\x00-\x7f]")
 
 
 def _wrap(text: str, width: int, first: str, rest: str) -> list[str]:

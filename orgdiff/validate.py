@@ -134,8 +134,32 @@ _SOURCES = operator.attrgetter("sources")
 
 
 def _all_ids(values: Iterable[str]) -> bool:
-    """Whether every value is a well-formed id (:func:`_bad_id` finds nothing)."""
-    return all(map(ID_PATTERN.fullmatch, values))
+    """Whether every value is a well-formed id (:func:`_bad_id` finds nothing).
+
+    The ids are joined into one text, one a line, a few thousand at a time (so
+    that the texts take little memory), and looked at in a few C passes over
+    its bytes: a well-formed id is one or more of ``a-z``, ``0-9`` and ``-``,
+    with no ``-`` first, last or twice in a row. So the text holds only those
+    bytes and line breaks, one line break fewer than there are ids (none
+    inside an id); and with each line break made a ``-`` (an id's ends), no
+    ``--`` and no ``-`` first or last."""
+    it = iter(values)
+    while ids := list(itertools.islice(it, 4096)):
+        joined = "\n".join(ids)
+        if not joined.isascii():
+            return False
+        data = joined.encode("ascii")
+        if data.translate(None, _ID_BYTES) or data.count(b"\n") != len(ids) - 1:
+            return False
+        ends = data.translate(_LINE_BREAK_TO_HYPHEN)
+        if not ends or b"--" in ends or ends.startswith(b"-") or ends.endswith(b"-"):
+            return False
+    return True
+
+
+# The bytes of well-formed ids and the line break between them (_all_ids).
+_ID_BYTES = b"abcdefghijklmnopqrstuvwxyz0123456789-\n"
+_LINE_BREAK_TO_HYPHEN = bytes.maketrans(b"\n", b"-")
 
 
 def _all_clean(values: Iterable[str | None]) -> bool:
@@ -610,26 +634,40 @@ def _reporting_cycles_since(snap: Snapshot, since: _Since) -> Iterator[Found]:
 
 
 def _managers_in_branch_since(snap: Snapshot, since: _Since) -> Iterator[Found]:
+    """:func:`managers_in_branch` of the people whose check may differ from
+    the snapshot before's: those who changed; the reports of a person who is
+    new or changed unit (a report's check reads the manager's unit only); and
+    the people of a unit whose chain of ancestors changed (``moved_units``:
+    the check walks up from the person's unit only, and a unit below a moved
+    one moved too). A person in a new unit, or whose manager is in one,
+    changed unit or reports to someone who did. Found in at most one C loop
+    over everyone."""
     changed = since.people
+    old = since.before.people
     moved = since.moved_units()
-    added = since.units_added
     people = snap.people
-
-    # The people whose check may differ: they changed, their manager changed
-    # (or came), their unit moved, or their manager's unit is new. Found in C
-    # loops over everyone; then kept in file order.
-    again = set(changed)
-    bosses = list(map(_REPORTS_TO, people.values()))
-    again.update(itertools.compress(people, map(changed.__contains__, bosses)))
-    if moved or added:
-        units = list(map(_UNIT, people.values()))
-        again.update(itertools.compress(people, map(moved.__contains__, units)))
-        if added:
-            in_added = set(itertools.compress(people, map(added.__contains__, units)))
-            again.update(itertools.compress(people, map(in_added.__contains__, bosses)))
-    return _managers_in_branch(
-        snap, itertools.compress(people.items(), map(again.__contains__, people))
-    )
+    # Who changed unit, or came: their reports are looked at again.
+    unit_changed = {
+        pid
+        for pid, person in changed.items()
+        if (was := old.get(pid)) is None or was.unit != person.unit
+    }
+    again = dict.fromkeys(changed)
+    if unit_changed or moved:
+        persons = people.values()
+        again.update(
+            dict.fromkeys(
+                itertools.compress(
+                    people,
+                    map(
+                        operator.or_,
+                        map(unit_changed.__contains__, map(_REPORTS_TO, persons)),
+                        map(moved.__contains__, map(_UNIT, persons)),
+                    ),
+                )
+            )
+        )
+    return _managers_in_branch(snap, zip(again, map(people.__getitem__, again), strict=True))
 
 
 # Each check that can look at what changed only, by the name of the full check.

@@ -12,6 +12,7 @@ would be safe and useless).
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 import sys
 from typing import Any
@@ -21,7 +22,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import orgdiff
-from orgdiff.model import Person, Unit
+from orgdiff.model import Identity, Person, Source, Unit
 from orgdiff.yamlread import clean_utf8
 from tests.strategies import ids, texts
 
@@ -62,10 +63,37 @@ def test_all_clean_says_yes_to_ordinary_texts() -> None:
     assert not validate._all_clean([""])
 
 
-@given(st.lists(ids() | _AWKWARD, max_size=6))
+@given(st.lists(ids() | _AWKWARD | st.text("a-\n", max_size=4), max_size=6))
 def test_all_ids_says_yes_exactly_when_every_id_is_well_formed(values: list[str]) -> None:
-    """Protects: an id problem is never skipped."""
+    """Protects: an id problem is never skipped. ``_all_ids`` joins the ids
+    one a line and looks at the bytes: texts of letters, hyphens and line
+    breaks (an id with a line break in it, hyphens next to the joins) say yes
+    exactly when the one-by-one check finds nothing."""
     assert validate._all_ids(values) == all(validate._bad_id(v) is None for v in values)
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        ([], True),
+        (["a", "b-c", "x0-9"], True),
+        ([""], False),
+        (["a", ""], False),
+        (["", "a"], False),
+        (["a", "", "b"], False),
+        (["a\nb"], False),
+        (["a-", "b"], False),
+        (["a", "-b"], False),
+        (["a--b"], False),
+        (["A"], False),
+        (["é"], False),
+        (["a"] * 9000, True),  # three texts of a few thousand ids
+        (["a"] * 5000 + ["-b"], False),  # a problem in the second text
+        (["a"] * 4096 + [""], False),  # a text of one empty id
+    ],
+)
+def test_all_ids_at_the_joins(values: list[str], expected: bool) -> None:
+    assert expected == validate._all_ids(values)
 
 
 @st.composite
@@ -127,12 +155,19 @@ def _flow(fields: dict[str, str]) -> str:
     return "{" + ", ".join(f"{k}: {v}" for k, v in fields.items()) + "}"
 
 
-def _unit(fields: dict[str, str]) -> str:
-    return _flow({"name": "Lab", "parent": "org", **fields})
+def _unit(fields: dict[str, str], *, dump_order: bool = False) -> str:
+    return _flow(_ordered({"name": "Lab", "parent": "org", **fields}, Unit, dump_order))
 
 
-def _person(fields: dict[str, str]) -> str:
-    return _flow({"unit": "lab", **fields})
+def _person(fields: dict[str, str], *, dump_order: bool = False) -> str:
+    return _flow(_ordered({"unit": "lab", **fields}, Person, dump_order))
+
+
+def _ordered(fields: dict[str, str], model: type, dump_order: bool) -> dict[str, str]:
+    """``fields`` as they are, or in the order `orgdiff.dump` writes them."""
+    if not dump_order:
+        return fields
+    return {k: fields[k] for k in loading._SPECS[model].order if k in fields}
 
 
 def _read(text: str, previous: Any = None) -> Any:
@@ -159,22 +194,27 @@ def some_fields(draw: st.DrawFn, choices: dict[str, tuple[str, ...]]) -> dict[st
     some_fields(_UNIT_FIELDS),
     some_fields(_PERSON_FIELDS),
     some_fields(_PERSON_FIELDS),
+    st.lists(st.booleans(), min_size=4, max_size=4),
 )
 def test_an_entry_is_the_previous_object_exactly_when_all_its_fields_are_equal(
     unit_before: dict[str, str],
     unit_after: dict[str, str],
     person_before: dict[str, str],
     person_after: dict[str, str],
+    dump_order: list[bool],
 ) -> None:
     """Protects: the diff's and the checks' reliance on identity. An entry read
     after a snapshot is that snapshot's object if and only if every field is
     equal (a field left out equals its default), and it is always what the
-    careful reader builds from the same file."""
-    first_text = _HEAD.format(day=1, unit=_unit(unit_before)) + _PEOPLE.format(
-        person=_person(person_before)
+    careful reader builds from the same file; whether its keys come in the
+    order `orgdiff.dump` writes or not (the entry loop made for that order,
+    or the general way it hands others to)."""
+    ub, ua, pb, pa = dump_order
+    first_text = _HEAD.format(day=1, unit=_unit(unit_before, dump_order=ub)) + _PEOPLE.format(
+        person=_person(person_before, dump_order=pb)
     )
-    second_text = _HEAD.format(day=2, unit=_unit(unit_after)) + _PEOPLE.format(
-        person=_person(person_after)
+    second_text = _HEAD.format(day=2, unit=_unit(unit_after, dump_order=ua)) + _PEOPLE.format(
+        person=_person(person_after, dump_order=pa)
     )
     first = _read(first_text)
     second = _read(second_text, first)
@@ -255,3 +295,171 @@ def test_clean_utf8_refuses_exactly_the_forbidden_ascii_bytes() -> None:
     refused = [c for c in range(128) if clean_utf8(b"a: b" + bytes([c])) is None]
     assert [c for c in range(128) if yamlread._FORBIDDEN.match(chr(c))] == refused
     assert [0, 9, 31, 127] == [c for c in refused if c in (0, 9, 10, 13, 31, 32, 126, 127)]
+
+
+# --- the entry loop generated for the order orgdiff.dump writes --------------------------
+
+# Values of every shape a key may be given: an id, text, lists, an empty value,
+# a confidence, a date, and ones the format refuses for some keys.
+_ANY_VALUE = st.sampled_from(
+    ["a", "T x", "[a, b]", "[]", "[a, a]", "''", "reported", "bogus", "2024-01-01", "{x: y}"]
+)
+# Values each key takes (the unknown key, none).
+_GOOD: dict[str, list[str]] = {
+    **{k: ["a", "T x"] for k in ("name", "parent", "title", "unit", "reports_to", "note")},
+    **{k: ["a", "T x"] for k in ("publisher", "url", "bogus")},
+    **{k: ["[a]", "[]", "[a, b]"] for k in ("from", "sources", "aliases")},
+    "lead": ["a", "[a, b]"],
+    "confidence": ["reported", "confirmed"],
+    "date": ["2024-01-01"],
+}
+# (section, spec's class, how to write a whole file around one entry `e` of it)
+_SECTIONS = {
+    "units": (Unit, "date: 2024-01-01\nevent: E\nunits:\n  e:\n{entry}"),
+    "people": (
+        Person,
+        "date: 2024-01-01\nevent: E\nunits:\n  org: {{name: O}}\npeople:\n  e:\n{entry}",
+    ),
+    "identities": (Identity, "name: D\npeople:\n  e:\n{entry}"),
+    "sources": (Source, "name: D\nsources:\n  e:\n{entry}"),
+}
+
+
+@st.composite
+def entries(draw: st.DrawFn) -> tuple[str, list[tuple[str, str]]]:
+    """A section and one entry's keys and values: keys of the format (most often in
+    the order dump writes them), a key twice, an unknown key, in any order."""
+    section = draw(st.sampled_from(sorted(_SECTIONS)))
+    order = loading._SPECS[_SECTIONS[section][0]].order
+    if draw(st.booleans()):  # dump's order, some keys left out
+        keys = [k for k in order if draw(st.booleans())]
+    else:
+        keys = draw(st.lists(st.sampled_from([*order, "bogus"]), max_size=5))
+    # Mostly a value the key takes, so that the rest of the entry is often valid.
+    return section, [(k, draw(st.sampled_from(_GOOD[k]) | _ANY_VALUE)) for k in keys]
+
+
+def _both_ways(section: str, fields: list[tuple[str, str]]) -> tuple[Any, Any]:
+    """What the fast way (None where it gives up) and the careful way (None
+    where it refuses) build from a file with this one entry."""
+    template = _SECTIONS[section][1]
+    body = "".join(f"    {k}: {v}\n" for k, v in fields)
+    if not fields:
+        template = template.replace("  e:\n{entry}", "  e: {{}}\n")
+    raw = template.format(entry=body).encode()
+    dataset = section in ("identities", "sources")
+    clean = clean_utf8(raw)
+    assert clean is not None
+    try:
+        builder = loading._Builder()
+        fast = builder.dataset(clean) if dataset else builder.snapshot(clean, None)
+    except loading._Fallback:
+        fast = None
+    doc = loading.read_bytes(raw, "<file>")
+    careful = (loading.structure_dataset if dataset else loading.structure_snapshot)(doc)
+    return fast, careful
+
+
+@given(entries())
+def test_the_entry_loop_builds_what_the_careful_way_builds(
+    entry: tuple[str, list[tuple[str, str]]],
+) -> None:
+    """Protects: the entry loop made for dump's key order (``_entry_loop``) and
+    the general way it hands other orders to (``_rest``). Whatever the keys'
+    order, a key twice or an unknown key, the fast way builds exactly what the
+    careful way builds, or gives up; it never accepts an entry the careful way
+    refuses."""
+    section, fields = entry
+    fast, careful = _both_ways(section, fields)
+    if fast is not None:
+        assert careful == fast
+    if careful is None:
+        assert fast is None
+
+
+@pytest.mark.parametrize("section", sorted(_SECTIONS))
+def test_the_entry_loop_reads_entries_in_dump_order_and_in_others(section: str) -> None:
+    """Both paths are taken: every key of the format given once, in dump's
+    order (the generated loop alone) and reversed (handed to ``_rest``)."""
+    cls = _SECTIONS[section][0]
+    order = loading._SPECS[cls].order
+    good = {"date": "2024-01-01", "confidence": "reported", "lead": "[a, b]"}
+    ids_lists = {"from", "sources", "aliases"}
+    fields = [(k, good.get(k, "[a]" if k in ids_lists else "T x")) for k in order]
+    for keys in (fields, fields[::-1]):
+        fast, careful = _both_ways(section, keys)
+        assert fast is not None
+        assert careful == fast
+
+
+@pytest.mark.parametrize(
+    ("section", "fields"),
+    [
+        pytest.param("people", [("unit", "''")], id="an empty value"),
+        pytest.param("people", [("unit", "a"), ("title", "''")], id="an empty value, late"),
+        pytest.param("people", [("title", "[a]"), ("unit", "a")], id="a list for text"),
+        pytest.param("people", [("unit", "a"), ("sources", "a")], id="text for a list"),
+        pytest.param("people", [("title", "T")], id="a required key left out"),
+        pytest.param("people", [("unit", "a"), ("unit", "b")], id="a key twice"),
+        pytest.param("people", [("unit", "a"), ("confidence", "sure")], id="no confidence"),
+        pytest.param("units", [("name", "U"), ("lead", "[a, a]")], id="a lead twice"),
+        pytest.param("units", [("name", "U"), ("lead", "[]")], id="no leads"),
+        pytest.param("units", [("name", "U"), ("lead", "''")], id="an empty lead"),
+        pytest.param("units", [("name", "U"), ("from", "[a, '']")], id="an empty id"),
+        pytest.param("sources", [("title", "S"), ("date", "2024-02-30")], id="no such date"),
+        pytest.param("identities", [("name", "A"), ("bogus", "x")], id="an unknown key"),
+        pytest.param(
+            "identities", [("aliases", "[A]"), ("name", "A"), ("name", "B")], id="twice, late"
+        ),
+    ],
+)
+def test_the_entry_loop_gives_up_on_what_the_careful_way_refuses(
+    section: str, fields: list[tuple[str, str]]
+) -> None:
+    """One minimal entry per guard of the generated loop and of ``_rest``: the
+    careful way refuses it, and the fast way gives up."""
+    assert (None, None) == _both_ways(section, fields)
+
+
+def test_the_entry_loop_knows_the_order_dump_writes() -> None:
+    """The generated loop's order is the order `orgdiff.dump` writes every key in."""
+    import yaml
+
+    unit = Unit(
+        id="u",
+        name="U",
+        parent="org",
+        leads=("a", "b"),
+        from_=("old",),
+        confidence=orgdiff.Confidence.REPORTED,
+        sources=("s",),
+        note="n",
+    )
+    person = Person(
+        id="a",
+        unit="u",
+        title="T",
+        reports_to="b",
+        confidence=orgdiff.Confidence.REPORTED,
+        sources=("s",),
+        note="n",
+    )
+    snap = orgdiff.Snapshot(
+        date=dt.date(2024, 1, 1),
+        event="E",
+        units={"org": Unit(id="org", name="O"), "u": unit},
+        people={"a": person, "b": Person(id="b", unit="org")},
+    )
+    identity = Identity(id="a", name="A", aliases=("Al",))
+    source = Source(
+        key="s", title="S", publisher="P", url="https://x.org", date=dt.date(2024, 1, 1), note="n"
+    )
+    tl = orgdiff.Timeline(
+        name="D", sources={"s": source}, people={"a": identity}, snapshots=(snap,)
+    )
+    written = yaml.safe_load(orgdiff.dump(snap))
+    dataset = yaml.safe_load(orgdiff.dump(tl))
+    assert loading._SPECS[Unit].order == tuple(written["units"]["u"])
+    assert loading._SPECS[Person].order == tuple(written["people"]["a"])
+    assert loading._SPECS[Identity].order == tuple(dataset["people"]["a"])
+    assert loading._SPECS[Source].order == tuple(dataset["sources"]["s"])

@@ -304,3 +304,27 @@ def test_a_narrowed_report_says_how(
 def test_cells_counts_terminal_columns(text: str, columns: int) -> None:
     """Wide (CJK) characters take two columns, combining marks none: wrapping counts these."""
     assert columns == cells(text)
+
+
+@given(st.text(st.characters(codec="utf-8") | st.sampled_from("a 楊\u0301é→"), max_size=12))
+def test_cells_counts_each_character_by_the_same_rule(text: str) -> None:
+    """Protects: ``cells``' shortcuts (an ASCII text counted by its length; only
+    the other characters looked at one by one) give what the rule gives for
+    each character: none for a combining mark, two for a wide one, else one."""
+    import unicodedata
+
+    assert cells(text) == sum(
+        0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        for ch in text
+    )
+
+
+def test_no_ascii_character_is_wide_or_combining() -> None:
+    """Protects: ``cells``' shortcut for ASCII text (as many columns as characters)."""
+    import unicodedata
+
+    assert [] == [
+        code
+        for code in range(128)
+        if unicodedata.combining(chr(code)) or unicodedata.east_asian_width(chr(code)) in "WF"
+    ]

@@ -326,6 +326,24 @@ def test_a_manager_who_moves_rechecks_their_unchanged_reports() -> None:
     ) == _new(incremental, after)
 
 
+def test_a_manager_who_comes_rechecks_their_unchanged_reports() -> None:
+    """Protects: the reports looked at again for managers in their branch are
+    those of people who changed unit or came. `chen-li` is missing from the
+    snapshot before (so `eli-moreau`'s manager was checked nowhere) and comes,
+    in `platform`: `eli-moreau`, the same object, is now reported."""
+    people = {pid: p for pid, p in SNAP.people.items() if pid != "chen-li"}
+    before = attrs.evolve(SNAP, people=people)
+    boss = attrs.evolve(SNAP.people["chen-li"], unit="platform")
+    after = _next(SNAP, people={**people, "chen-li": boss})
+    full, incremental = _both(_timeline(before, after))
+    assert full == incremental
+    assert after.people["eli-moreau"] is before.people["eli-moreau"]
+    outside = Found(
+        ("people", "eli-moreau", "reports_to"), _outside(after, "eli-moreau"), after.date
+    )
+    assert 1 == incremental[outside]
+
+
 def _new(found: Counter[Found], after: Snapshot) -> Counter[Found]:
     """What ``found`` holds beyond the problems of ``SNAP`` followed by an unchanged
     copy (the example's lineage refers to a unit before its first snapshot): what
