@@ -314,6 +314,42 @@ def test_off_by_default_in_the_api_and_with_orgdiff_no_cache(
     assert cached_file(org).is_file()
 
 
+def test_clear_removes_every_cache_file_and_counts_them(org: Path, cache_home: Path) -> None:
+    """``cache.clear()`` empties both caches and says how many files each held
+    (files in sub-folders too, folders not counted); a second call finds none."""
+    Counted(org).load()
+    root = cache_home / "orgdiff"
+    wasm = root / "wasm"
+    (wasm / "old").mkdir(mode=0o700, parents=True)
+    (wasm / "graphviz-0.cwasm").write_bytes(b"module")
+    (wasm / "old" / "graphviz-1.cwasm").write_bytes(b"module")
+    assert {"timelines": 1, "wasm": 2} == cache.clear()
+    assert [] == list(root.iterdir())
+    assert {"timelines": 0, "wasm": 0} == cache.clear()
+
+
+@pytest.mark.parametrize("what", ["file", "link"])
+def test_clear_removes_a_file_or_link_where_a_cache_folder_should_be(
+    cache_home: Path, tmp_path: Path, what: str
+) -> None:
+    """A file or a symbolic link in place of a cache folder is removed (as one file);
+    the folder a link points to is left alone."""
+    root = cache_home / "orgdiff"
+    root.mkdir(mode=0o700)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "kept").write_bytes(b"not orgdiff's")
+    if what == "file":
+        (root / "timelines").write_bytes(b"a file")
+    else:
+        (root / "timelines").symlink_to(elsewhere, target_is_directory=True)
+    (root / "wasm").mkdir(mode=0o700)
+    (root / "wasm" / "graphviz-0.cwasm").write_bytes(b"module")
+    assert {"timelines": 1, "wasm": 1} == cache.clear()
+    assert [] == list(root.iterdir())
+    assert ["kept"] == [p.name for p in elsewhere.iterdir()]
+
+
 # --- the command line -----------------------------------------------------------------
 
 
