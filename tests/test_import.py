@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import subprocess
@@ -20,7 +21,7 @@ from orgdiff import load
 from orgdiff.cli import cli
 from orgdiff.dump import dump
 from orgdiff.formats.csv import ExportError, read_csv, write_csv
-from orgdiff.hrimport import date_of, plan_import, slug
+from orgdiff.hrimport import date_of, exports_in, plan_import, slug
 from orgdiff.model import Identity, Person, Snapshot, Unit
 from orgdiff.show import snapshot_json
 
@@ -138,6 +139,37 @@ BAD = [
     ),
     ("header-only", HEAD, ["F.csv: -: no people in the export, only a header"]),
     ("empty", "", ["F.csv: -: the file is empty"]),
+    (
+        "manager-email-with-no-email-column",
+        "Employee ID,Name,Manager Email,Department\n1,Ada Park,,Exec\n"
+        "2,Ben Okafor,ada@x.example,Exec\n",
+        [
+            "F.csv:1: Manager Email: managers by email need an email column (--map COLUMN=email)",
+            "F.csv:3: Manager Email: manager not in this export",
+        ],
+    ),
+    (
+        "missing-manager-by-email",
+        "Employee ID,Name,Email,Manager Email,Department\n1,Ada Park,ada@x.example,,Exec\n"
+        "2,Ben Okafor,ben@x.example,cai@x.example,Exec\n",
+        ["F.csv:3: Manager Email: manager not in this export"],
+    ),
+    (
+        "own-manager-by-email",
+        "Employee ID,Name,Email,Manager Email,Department\n"
+        "1,Ada Park,ada@x.example,ADA@x.example,Exec\n",
+        ["F.csv:2: Manager Email: employee is their own manager"],
+    ),
+    (
+        "missing-manager-by-name",
+        "Employee ID,Name,Manager,Department\n1,Ada Park,,Exec\n2,Ben Okafor,Cai Lin,Exec\n",
+        ["F.csv:3: Manager: manager not in this export"],
+    ),
+    (
+        "own-manager-by-name",
+        "Employee ID,Name,Manager,Department\n1,Ada Park,ada park,Exec\n",
+        ["F.csv:2: Manager: employee is their own manager"],
+    ),
     (
         "not-dated",
         None,
@@ -393,8 +425,6 @@ def test_managers_by_email_and_by_name(tmp_path: Path) -> None:
 
 
 def snapshot(path: Path, date: str = "2024-01-31") -> Snapshot:
-    import datetime as dt
-
     plan = plan_import(path.parent / "org-of-test", [(str(path), dt.date.fromisoformat(date))])
     return plan.timeline.snapshots[-1]
 
@@ -465,8 +495,6 @@ def test_ids_are_stable_through_the_employee_id(tmp_path: Path) -> None:
 
 def expected_org(people: list[hrgen.Employee], date: str) -> Snapshot:
     """The snapshot a generated company is: slugs of names as ids, heads as leads."""
-    import datetime as dt
-
     by_id = {e.eid: e for e in people}
     depts: dict[str, list[hrgen.Employee]] = {}
     for e in people:
@@ -615,6 +643,18 @@ def test_parent_department_column(tmp_path: Path) -> None:
         u.id: u.parent for u in snap.units.values()
     }
     assert "ada-park" == snap.people["ben-okafor"].reports_to
+
+
+def test_a_folder_s_exports_are_its_dated_csv_files_in_date_order(tmp_path: Path) -> None:
+    """Other files and folders are passed over wherever they sort; the order is the dates',
+    not the names'."""
+    for name in ["0-readme.txt", "2024-03.csv", "export-2024-02-01.csv"]:
+        (tmp_path / name).write_text(HEAD + "1,Ada Park,CEO,,Exec\n")
+    (tmp_path / "1-old.csv").mkdir()
+    assert [
+        (str(tmp_path / "export-2024-02-01.csv"), dt.date(2024, 2, 1)),
+        (str(tmp_path / "2024-03.csv"), dt.date(2024, 3, 31)),
+    ] == exports_in(tmp_path)
 
 
 def test_exports_go_in_date_order(tmp_path: Path) -> None:
