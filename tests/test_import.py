@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import os
 import subprocess
@@ -22,7 +23,7 @@ from orgdiff.cli import cli
 from orgdiff.dump import dump
 from orgdiff.formats.csv import ExportError, read_csv, write_csv
 from orgdiff.hrimport import date_of, exports_in, plan_import, slug
-from orgdiff.model import Identity, Person, Snapshot, Unit
+from orgdiff.model import Identity, Person, Relation, Snapshot, Unit
 from orgdiff.show import snapshot_json
 
 TESTS = Path(__file__).parent
@@ -353,6 +354,72 @@ def test_encodings_separators_and_quoted_newlines(tmp_path: Path) -> None:
         f"orgdiff: note: {tmp_path / 'a-2024-01-31.csv'}: read as windows-1252\n"
     )
     assert {"zoe-bronte", "ana-munoz"} == set(load(tmp_path / "org").snapshots[0].people)
+
+
+def test_white_space_in_a_cell_becomes_one_space(tmp_path: Path) -> None:
+    """Runs of spaces, and a tab, a carriage return or a line break (quoted), become one
+    space; a lone non-breaking space is kept as written (it is there on purpose)."""
+    titles = ["Head  of Sales", "Head\tof Sales", "Head\rof Sales", "Head\nof Sales"]
+    titles.append("Head\u00a0of Sales")
+    rows = "".join(f'{k},Ada Park {k},"{t}",,Exec\n' for k, t in enumerate(titles, 1))
+    (tmp_path / "x.csv").write_text(HEAD + rows, encoding="utf-8", newline="")
+    assert ["Head of Sales"] * 4 + ["Head\u00a0of Sales"] == [
+        r.title for r in read_csv(tmp_path / "x.csv").rows
+    ]
+
+
+def _by_hand() -> Snapshot:
+    """People with and without a title, a manager from a reporting relation, and one
+    whose unit is not in the snapshot (written by its id)."""
+    units = {
+        "exec": Unit("exec", "Executive"),
+        "eng": Unit("eng", "Engineering", parent="exec"),
+    }
+    people = {
+        "ada": Person("ada", "exec", title="CEO"),
+        "ben": Person("ben", "eng"),
+        "cai": Person("cai", "eng", title="Engineer", reports_to="ben"),
+        "dee": Person("dee", "lab"),
+    }
+    relations = (
+        Relation("reports-to", "ben", "ada"),
+        Relation("reports-to", "cai", "ada"),
+        Relation("dotted-line", "dee", "ada"),
+    )
+    identities = {
+        pid: Identity(pid, name)
+        for pid, name in [("ada", "Ada Park"), ("ben", "Ben Okafor"), ("cai", "Cai Lin")]
+    }
+    return Snapshot(
+        dt.date(2024, 1, 31), "", units, people, relations=relations, identities=identities
+    )
+
+
+def test_write_csv_writes_each_person_s_row() -> None:
+    """A reporting relation gives a manager to a person with none (not to one who has one,
+    and no other kind of relation does); a blank title is an empty cell; a unit not in the
+    snapshot is written by its id, with no parent."""
+    buffer = io.StringIO(newline="")
+    write_csv(_by_hand(), buffer)
+    assert (
+        "Employee ID,Name,Title,Manager ID,Department,Parent Department\r\n"
+        "ada,Ada Park,CEO,,Executive,\r\n"
+        "ben,Ben Okafor,,ada,Engineering,Executive\r\n"
+        "cai,Cai Lin,Engineer,ben,Engineering,Executive\r\n"
+        "dee,dee,,,lab,\r\n"
+    ) == buffer.getvalue()
+
+
+def test_write_csv_to_a_path_writes_what_it_writes_to_a_stream(tmp_path: Path) -> None:
+    buffer = io.StringIO(newline="")
+    write_csv(_by_hand(), buffer)
+    write_csv(_by_hand(), tmp_path / "out.csv")
+    write_csv(_by_hand(), str(tmp_path / "out2.csv"))
+    expected = buffer.getvalue().encode("utf-8")
+    assert [expected, expected] == [
+        (tmp_path / name).read_bytes() for name in ("out.csv", "out2.csv")
+    ]
+    assert ["out.csv", "out2.csv"] == sorted(p.name for p in tmp_path.iterdir())
 
 
 def attrs_tuple(row: object) -> tuple[object, ...]:

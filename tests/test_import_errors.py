@@ -103,6 +103,12 @@ def test_a_mapping_file_with_bad_lines_names_each() -> None:
     ) == str(refused.value)
 
 
+def test_a_mapping_given_as_text_alone_is_named_mapping_in_its_problems() -> None:
+    with pytest.raises(ExportError) as refused:
+        read_mapping("no equals sign\n")
+    assert "<mapping>:1: -: expected COLUMN=FIELD" == str(refused.value)
+
+
 CLI_REFUSED = [
     (
         ["--mapping", "bad.map"],
