@@ -75,6 +75,11 @@ BAD = [
         ["F.csv:3: Manager ID: manager cycle: rows 3 → 4 → 3"],
     ),
     (
+        "cycle-ids-out-of-row-order",
+        HEAD + "1,Ada Park,CEO,,Exec\n3,Ben Okafor,CTO,2,Exec\n2,Cai Lin,Eng,3,Exec\n",
+        ["F.csv:3: Manager ID: manager cycle: rows 3 → 4 → 3"],
+    ),
+    (
         "own-manager",
         HEAD + "1,Ada Park,CEO,1,Exec\n",
         ["F.csv:2: Manager ID: employee is their own manager"],
@@ -420,6 +425,49 @@ def test_write_csv_to_a_path_writes_what_it_writes_to_a_stream(tmp_path: Path) -
         (tmp_path / name).read_bytes() for name in ("out.csv", "out2.csv")
     ]
     assert ["out.csv", "out2.csv"] == sorted(p.name for p in tmp_path.iterdir())
+
+
+def test_headers_match_whatever_their_case_spaces_underscores_or_dashes(tmp_path: Path) -> None:
+    (tmp_path / "x.csv").write_text(
+        "EMPLOYEE_ID,Full-Name, Job  Title ,manager__id,Department\n1,Ada Park,CEO,,Exec\n"
+        "2,Ben Okafor,CTO,1,Exec\n",
+        encoding="utf-8",
+    )
+    assert [(2, "1", "Ada Park", "CEO", None), (3, "2", "Ben Okafor", "CTO", "1")] == [
+        (r.row, r.employee_id, r.name, r.title, r.manager_id)
+        for r in read_csv(tmp_path / "x.csv").rows
+    ]
+
+
+SEPARATED = [
+    (
+        "semicolons, commas in the rows",
+        "Employee ID;Name;Department\n1;Park, Ada, Jr, II;Exec\n2;Okafor, Ben, Jr, II;Exec\n",
+    ),
+    (
+        "tabs, commas in the rows",
+        "Employee ID\tName\tDepartment\n1\tPark, Ada, Jr, II\tExec\n2\tOkafor, Ben, Jr, II\tExec\n",
+    ),
+    (
+        "semicolons and a comma in the header",
+        "Employee ID;Name;Department;Notes, misc\n1;Park, Ada, Jr, II;Exec;\n"
+        "2;Okafor, Ben, Jr, II;Exec;\n",
+    ),
+    (
+        "semicolons in a quoted header",
+        'Employee ID,Name,Department,"A;B;C;D"\n1,"Park, Ada, Jr, II",Exec,\n'
+        '2,"Okafor, Ben, Jr, II",Exec,\n',
+    ),
+]
+
+
+@pytest.mark.parametrize("text", [c[1] for c in SEPARATED], ids=[c[0] for c in SEPARATED])
+def test_the_separator_is_the_header_line_s_most_frequent(tmp_path: Path, text: str) -> None:
+    """Counted on the header line only, outside quotes; the rows' commas do not count."""
+    (tmp_path / "x.csv").write_text(text, encoding="utf-8")
+    assert [("1", "Park, Ada, Jr, II", "Exec"), ("2", "Okafor, Ben, Jr, II", "Exec")] == [
+        (r.employee_id, r.name, r.department) for r in read_csv(tmp_path / "x.csv").rows
+    ]
 
 
 def attrs_tuple(row: object) -> tuple[object, ...]:
@@ -866,6 +914,16 @@ def test_registry_read_line_by_line_is_what_yaml_reads(
             except yaml.YAMLError:
                 raise AssertionError(f"read line by line, but not YAML:\n{variant}") from None
             assert {k: v or {} for k, v in (slow or {}).items()} == quick
+
+
+def test_the_registry_as_the_import_writes_it_is_read_line_by_line() -> None:
+    """The quick way takes the file the import writes, its comments included."""
+    from orgdiff.hrimport import Registry, _read_plain
+
+    people, units = {"1": "ada-park", "2": "ben-okafor"}, {"Engineering": "engineering"}
+    text = Registry(people, units).dump()
+    assert text.startswith("# ")
+    assert {"people": people, "units": units} == _read_plain(text)
 
 
 @pytest.mark.parametrize(

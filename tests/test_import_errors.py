@@ -41,6 +41,12 @@ REFUSED = [
         " map one with --map COLUMN=name)",
     ),
     (
+        "two columns by semicolon",
+        b"Employee ID;Name\n1;Ann Lee\n",
+        "x.csv:1: (header): no column for department (looked for department, department name,"
+        " dept...; map one with --map COLUMN=department)",
+    ),
+    (
         "a control character in a name",
         b"Employee ID,Name,Department\n1,Ann\x07 Lee,Eng\n",
         "x.csv:2: Name: the name contains a control character or noncharacter (U+0007)",
