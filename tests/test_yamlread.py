@@ -36,3 +36,53 @@ def test_a_file_over_the_size_limit_is_not_parsed(monkeypatch: pytest.MonkeyPatc
         doc.data,
         [str(p) for p in doc.problems],
     )
+
+
+NFC_DUPLICATES = [
+    ("caf\u00e9", "cafe\u0301", "$['cafe\u0301']", "'cafe\\u0301'", "'caf\\xe9'"),
+    ("cafe\u0301", "caf\u00e9", "$['caf\u00e9']", "'caf\\xe9'", "'cafe\\u0301'"),
+    ("\u212a", "K", "$.K", "'K'", "'\\u212a'"),
+    ("K", "\u212a", "$['\u212a']", "'\\u212a'", "'K'"),
+]
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "path", "written", "first_written"),
+    NFC_DUPLICATES,
+    ids=["composed first", "decomposed first", "Kelvin sign first", "ASCII K first"],
+)
+def test_keys_that_are_one_text_once_normalised_are_duplicates(
+    first: str, second: str, path: str, written: str, first_written: str
+) -> None:
+    """Whichever form comes first, and when one of them is ASCII (the Kelvin sign is K
+    in NFC): the second is refused where it is, naming both spellings."""
+    doc = yamlread.read_text(f"{first}: 1\n{second}: 2\n", "s.yaml")
+    assert {first: "1"} == doc.data
+    assert [
+        f"s.yaml:2:1: {path}: duplicate key `{second}`: written {written}, it is the same"
+        f" text as `{first}`, written {first_written}, once Unicode-normalised (NFC);"
+        " the first is on line 1"
+    ] == [str(p) for p in doc.problems]
+
+
+def test_keys_that_differ_once_normalised_are_kept() -> None:
+    doc = yamlread.read_text("caf\u00e9: 1\ncafe: 2\n\u212b: 3\n", "s.yaml")
+    assert ({"caf\u00e9": "1", "cafe": "2", "\u212b": "3"}, []) == (doc.data, doc.problems)
+
+
+def test_a_path_not_in_the_file_is_located_at_the_nearest_value_that_is() -> None:
+    """A missing field is reported where its mapping is (as a value, even when asked for
+    the key); a path under no key of the file, at the document."""
+    text = "date: 2020-01-01\nunits:\n  eng:\n    name: E\n"
+    for doc in (
+        yamlread.read_text(text, "s.yaml"),
+        yamlread.Document.unread("s.yaml", text.encode()),
+    ):
+        assert [(4, 5), (4, 5), (4, 5), (3, 3), (4, 11), (1, 1)] == [
+            doc.locate(("units", "eng", "parent")),
+            doc.locate(("units", "eng", "parent", 0), at_key=True),
+            doc.locate(("units", "eng")),
+            doc.locate(("units", "eng"), at_key=True),
+            doc.locate(("units", "eng", "name")),
+            doc.locate(("sources", "a")),
+        ]
