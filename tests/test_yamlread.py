@@ -86,3 +86,23 @@ def test_a_path_not_in_the_file_is_located_at_the_nearest_value_that_is() -> Non
             doc.locate(("units", "eng", "name")),
             doc.locate(("sources", "a")),
         ]
+
+
+def test_a_byte_order_mark_at_the_start_is_dropped() -> None:
+    doc = read_bytes(b"\xef\xbb\xbfdate: 2020-01-01\nevent: a\n", "s.yaml")
+    assert ({"date": "2020-01-01", "event": "a"}, []) == (doc.data, doc.problems)
+
+
+def test_a_forbidden_character_after_a_blank_first_line_is_located() -> None:
+    doc = yamlread.read_text("\na\tb: c\n", "s.yaml")
+    assert ["s.yaml:2:2: $: a tab character; indent with spaces"] == [str(p) for p in doc.problems]
+
+
+def test_forbidden_characters_are_reported_up_to_the_limit() -> None:
+    """One problem each, in file order, up to MAX_PROBLEMS; the file is not parsed."""
+    doc = yamlread.read_text("a: " + "\t" * (yamlread.MAX_PROBLEMS + 5) + "\n", "s.yaml")
+    assert (None, None) == (doc.data, doc.text)
+    assert [
+        f"s.yaml:1:{k}: $: a tab character; indent with spaces"
+        for k in range(4, 4 + yamlread.MAX_PROBLEMS)
+    ] == [str(p) for p in doc.problems]
