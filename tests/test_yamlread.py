@@ -106,3 +106,12 @@ def test_forbidden_characters_are_reported_up_to_the_limit() -> None:
         f"s.yaml:1:{k}: $: a tab character; indent with spaces"
         for k in range(4, 4 + yamlread.MAX_PROBLEMS)
     ] == [str(p) for p in doc.problems]
+
+
+def test_problems_of_the_yaml_stop_at_the_limit() -> None:
+    doc = yamlread.read_text("a: 1\n" * (yamlread.MAX_PROBLEMS + 6), "s.yaml")
+    assert doc.data is None
+    assert [
+        f"s.yaml:{n}:1: $.a: duplicate key `a`; the first is on line 1"
+        for n in range(2, 2 + yamlread.MAX_PROBLEMS)
+    ] == [str(p) for p in doc.problems]
