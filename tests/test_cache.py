@@ -653,3 +653,24 @@ def test_a_timeline_comes_back_equal_with_what_was_shared_still_shared(tl: Timel
         units = [uid for uid, u in b.units.items() if a.units.get(uid) is u]
         assert units == [uid for uid, u in d.units.items() if c.units.get(uid) is u]
         assert d.identities is back.people
+
+
+def test_a_timeline_of_one_person_comes_back_equal() -> None:
+    """The payload's counts are read to the last row: one identity, one person."""
+    import datetime as dt
+
+    from orgdiff.model import Identity, Person, Snapshot, Unit
+
+    people = {"ada-park": Identity("ada-park", "Ada Park")}
+    snap = Snapshot(
+        dt.date(2024, 1, 31),
+        "",
+        {"exec": Unit("exec", "Executive")},
+        {"ada-park": Person("ada-park", "exec", title="CEO")},
+        identities=people,
+    )
+    tl = Timeline("One", (snap,), people=people)
+    buffer = io.BytesIO()
+    cache._dump(tl, cache._Pickler(buffer, protocol=5))
+    buffer.seek(0)
+    assert tl == cache._undump(cache._Unpickler(buffer))
