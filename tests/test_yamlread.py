@@ -115,3 +115,28 @@ def test_problems_of_the_yaml_stop_at_the_limit() -> None:
         f"s.yaml:{n}:1: $.a: duplicate key `a`; the first is on line 1"
         for n in range(2, 2 + yamlread.MAX_PROBLEMS)
     ] == [str(p) for p in doc.problems]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "a: b: c\n",
+            "s.yaml:1:5: $: invalid YAML: mapping values are not allowed in this context",
+        ),
+        (
+            "a: [b, c\nd: e\n",
+            "s.yaml:2:2: $: invalid YAML: did not find expected ',' or ']'"
+            " (while parsing a flow sequence at line 1, column 4)",
+        ),
+    ],
+    ids=["no context", "found a line after it began"],
+)
+def test_invalid_yaml_is_one_located_problem(text: str, message: str) -> None:
+    """Where the parser's error began is added only when it has one and it is elsewhere."""
+    doc = yamlread.read_text(text, "s.yaml")
+    assert (None, [message]) == (doc.data, [str(p) for p in doc.problems])
+
+
+def test_a_path_in_an_empty_file_is_located_at_its_start() -> None:
+    assert (1, 1) == yamlread.read_text("", "s.yaml").locate(("units", "eng"))
