@@ -140,3 +140,29 @@ def test_invalid_yaml_is_one_located_problem(text: str, message: str) -> None:
 
 def test_a_path_in_an_empty_file_is_located_at_its_start() -> None:
     assert (1, 1) == yamlread.read_text("", "s.yaml").locate(("units", "eng"))
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("---\n", "s.yaml:2:1: $: file is empty; expected a mapping"),
+        ("# c\n---\n...\n", "s.yaml:3:1: $: file is empty; expected a mapping"),
+        (
+            "a: !<tag:yaml.org,2002:tag:yaml.org,2002:str> b\n",
+            "s.yaml:1:4: $.a: tags (`!!tag:yaml.org,2002:str`) are not allowed",
+        ),
+    ],
+    ids=["a document of nothing", "a comment and a document of nothing", "a verbatim tag"],
+)
+def test_a_document_of_nothing_or_a_tag_is_refused(text: str, message: str) -> None:
+    """A tag is shown as written: its standard prefix as `!!`, once."""
+    assert [message] == [str(p) for p in yamlread.read_text(text, "s.yaml").problems]
+
+
+def test_a_list_item_s_key_is_the_item_itself() -> None:
+    doc = yamlread.read_text("sources:\n  - a\n  - [b]\n", "s.yaml")
+    assert [(2, 5), (3, 5), (3, 5)] == [
+        doc.locate(("sources", 0), at_key=True),
+        doc.locate(("sources", 1), at_key=True),
+        doc.locate(("sources", 1)),
+    ]
