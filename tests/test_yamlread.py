@@ -166,3 +166,13 @@ def test_a_list_item_s_key_is_the_item_itself() -> None:
         doc.locate(("sources", 1), at_key=True),
         doc.locate(("sources", 1)),
     ]
+
+
+def test_a_duplicate_key_names_the_line_of_the_first_key_not_of_its_value() -> None:
+    doc = yamlread.read_text("a:\n  x: 1\na: 2\ncaf\u00e9:\n  x: 1\ncafe\u0301: 2\n", "s.yaml")
+    assert [
+        "s.yaml:3:1: $.a: duplicate key `a`; the first is on line 1",
+        "s.yaml:6:1: $['cafe\u0301']: duplicate key `cafe\u0301`: written 'cafe\\u0301', it is"
+        " the same text as `caf\u00e9`, written 'caf\\xe9', once Unicode-normalised (NFC);"
+        " the first is on line 4",
+    ] == [str(p) for p in doc.problems]
