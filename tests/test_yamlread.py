@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from orgdiff import yamlread
+from orgdiff.errors import Problem
 from orgdiff.yamlread import read_bytes
 
 
@@ -32,6 +33,7 @@ def test_a_file_over_the_size_limit_is_not_parsed(monkeypatch: pytest.MonkeyPatc
     assert 21 == len(at_limit)
     assert [] == read_bytes(at_limit, "s.yaml").problems
     doc = read_bytes(at_limit + b"c", "s.yaml")
+    assert [Problem("s.yaml", 0, 0, "$", "file is over the limit of 21 bytes")] == doc.problems
     assert (None, ["s.yaml: $: file is over the limit of 21 bytes"]) == (
         doc.data,
         [str(p) for p in doc.problems],
