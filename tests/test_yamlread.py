@@ -178,3 +178,11 @@ def test_a_duplicate_key_names_the_line_of_the_first_key_not_of_its_value() -> N
         " the same text as `caf\u00e9`, written 'caf\\xe9', once Unicode-normalised (NFC);"
         " the first is on line 4",
     ] == [str(p) for p in doc.problems]
+
+
+def test_the_value_of_a_key_refused_as_a_duplicate_once_normalised_is_passed_over() -> None:
+    """The refused key's whole value (a mapping holding a list) is skipped, and the keys
+    after it are read."""
+    doc = yamlread.read_text("caf\u00e9: 1\ncafe\u0301:\n  x: 1\n  y: [2]\nb: 2\n", "s.yaml")
+    assert {"caf\u00e9": "1", "b": "2"} == doc.data
+    assert [2] == [p.line for p in doc.problems]
