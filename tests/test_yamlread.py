@@ -186,3 +186,13 @@ def test_the_value_of_a_key_refused_as_a_duplicate_once_normalised_is_passed_ove
     doc = yamlread.read_text("caf\u00e9: 1\ncafe\u0301:\n  x: 1\n  y: [2]\nb: 2\n", "s.yaml")
     assert {"caf\u00e9": "1", "b": "2"} == doc.data
     assert [2] == [p.line for p in doc.problems]
+
+
+def test_a_refused_value_is_skipped_up_to_the_depth_limit() -> None:
+    """A refused key's value nested MAX_DEPTH deep is passed over and the next key read;
+    one level deeper, the rest of the file is abandoned."""
+    deep = yamlread.MAX_DEPTH
+    problem = ["s.yaml:2:1: $.a: duplicate key `a`; the first is on line 1"]
+    for depth, data in [(deep, {"a": "1", "b": "2"}), (deep + 1, None)]:
+        doc = yamlread.read_text(f"a: 1\na: {'[' * depth}{']' * depth}\nb: 2\n", "s.yaml")
+        assert (data, problem) == (doc.data, [str(p) for p in doc.problems])
