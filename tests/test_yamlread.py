@@ -196,3 +196,18 @@ def test_a_refused_value_is_skipped_up_to_the_depth_limit() -> None:
     for depth, data in [(deep, {"a": "1", "b": "2"}), (deep + 1, None)]:
         doc = yamlread.read_text(f"a: 1\na: {'[' * depth}{']' * depth}\nb: 2\n", "s.yaml")
         assert (data, problem) == (doc.data, [str(p) for p in doc.problems])
+
+
+@pytest.mark.parametrize("char", ["\ud800", "\udfff"], ids=["U+D800", "U+DFFF"])
+def test_a_lone_surrogate_in_text_is_a_located_problem(char: str) -> None:
+    """Text given as ``str`` (``orgdiff.parse_snapshot``) can hold what no UTF-8 file can;
+    it is refused like any character YAML cannot take, not raised as an encoding error."""
+    from orgdiff import OrgDataError
+    from orgdiff.load import parse_snapshot
+
+    doc = yamlread.read_text(f"date: 2020-01-01\nevent: a{char}b\n", "s.yaml")
+    message = f"a lone surrogate (U+{ord(char):04X}), which is not text"
+    assert (None, [f"s.yaml:2:9: $: {message}"]) == (doc.data, [str(p) for p in doc.problems])
+    with pytest.raises(OrgDataError) as refused:
+        parse_snapshot(f"date: 2020-01-01\nevent: a{char}b\nunits: {{}}\n")
+    assert [f"<string>:2:9: $: {message}"] == [str(p) for p in refused.value.problems]
