@@ -66,9 +66,11 @@ PathKey = tuple[str | int, ...]
 # Characters that may not appear raw in a data file: C0 controls but newline
 # and carriage return, DEL, C1 controls, tabs, stray byte-order marks, the
 # Unicode bidirectional controls (which can make text display differently from
-# what it is), and the line/paragraph separators YAML treats as line breaks.
+# what it is), the line/paragraph separators YAML treats as line breaks, and
+# lone surrogates (only in text given as ``str``: no UTF-8 decodes to one).
 _FORBIDDEN = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\t\ufeff\u2028\u2029\u202a-\u202e\u2066-\u2069\ufffe\uffff]"
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\t\ufeff\u2028\u2029\u202a-\u202e\u2066-\u2069\ufffe\uffff"
+    "\ud800-\udfff]"
 )
 # The same characters as they can appear in a file that is all ASCII, one
 # ``bytes`` each: looking for each with ``in`` (memchr) is several times faster
@@ -101,6 +103,8 @@ def _describe_char(ch: str) -> str:
         return "a line separator (U+2028), which YAML reads as a line break"
     if ch == "\u2029":
         return "a paragraph separator (U+2029), which YAML reads as a line break"
+    if "\ud800" <= ch <= "\udfff":
+        return f"a lone surrogate (U+{ord(ch):04X}), which is not text"
     if ch in "\ufffe\uffff":
         return f"a noncharacter (U+{ord(ch):04X}), which YAML does not allow"
     return f"a control character (U+{ord(ch):04X})"

@@ -167,13 +167,29 @@ def _damage(path: Path, how: str) -> None:
         head = data[: data.index(b"\x80\x05")]
         payload = pickle.dumps(Evil(), protocol=5)
         path.write_bytes(head + payload + hashlib.sha256(payload).digest())
+    elif how == "trailing data":
+        # The timeline whole, then more pickled data, the digest recomputed over both.
+        import hashlib
+        import pickle
+
+        head = data[: data.index(b"\x80\x05")]
+        payload = data[len(head) : -32] + pickle.dumps("more", protocol=5)
+        path.write_bytes(head + payload + hashlib.sha256(payload).digest())
     else:  # pragma: no cover
         raise AssertionError(how)
 
 
 @pytest.mark.parametrize(
     "how",
-    ["truncated", "byte flipped", "empty", "garbage", "digest forged", "code in the pickle"],
+    [
+        "truncated",
+        "byte flipped",
+        "empty",
+        "garbage",
+        "digest forged",
+        "code in the pickle",
+        "trailing data",
+    ],
 )
 def test_a_damaged_cache_is_ignored_and_rebuilt(
     org: Path, cache_home: Path, how: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -239,6 +255,105 @@ def test_another_version_of_python_or_orgdiff_keeps_a_file_of_its_own(
     assert key["path"] == os.path.abspath(org)
     assert key["python"].startswith(sys.implementation.cache_tag)
     assert 64 == len(key["orgdiff"])
+
+
+def test_each_folder_has_a_file_of_its_own(org: Path, cache_home: Path, tmp_path: Path) -> None:
+    """Two datasets never share (and overwrite) one cache file."""
+    other = tmp_path / "other"
+    shutil.copytree(org, other)
+    assert cached_file(org) != cached_file(other)
+    assert cached_file(org).parent == cached_file(other).parent
+
+
+def test_installed_without_sources_the_version_is_the_key(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """When orgdiff's source files cannot be read, the installed version keys the cache."""
+    from importlib.metadata import version
+
+    assert 64 == len(cache._code_version())
+    monkeypatch.setattr(cache, "_SOURCES", ("no-such-module.py",))
+    assert f"version {version('orgdiff')}" == cache._code_version()
+
+
+def test_the_fingerprint_is_each_file_s_name_size_and_sha256(org: Path, tmp_path: Path) -> None:
+    import hashlib
+
+    names = ["dataset.yaml", "snapshots/2019-01-01.yaml", "snapshots/2020-01-01.yaml"]
+    assert [
+        [name, (org / name).stat().st_size, hashlib.sha256((org / name).read_bytes()).hexdigest()]
+        for name in names
+    ] == cache.fingerprint(org)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="symbolic links and FIFOs are POSIX")
+@pytest.mark.parametrize("kind", ["link", "folder", "fifo"])
+def test_a_dataset_with_an_entry_that_is_not_a_file_has_no_fingerprint(
+    org: Path, tmp_path: Path, kind: str
+) -> None:
+    """A snapshot that is a symbolic link is not followed, a FIFO is not waited on, a
+    folder is not read: no fingerprint, so nothing is cached."""
+    entry = org / "snapshots" / "2021-01-01.yaml"
+    if kind == "link":
+        entry.symlink_to(org / SNAPSHOT)
+    elif kind == "folder":
+        entry.mkdir()
+    else:
+        os.mkfifo(entry)
+    assert cache.fingerprint(org) is None
+
+
+def test_a_dataset_edited_while_it_is_read_is_not_cached(org: Path, cache_home: Path) -> None:
+    """The cache describes the bytes it is keyed by: a file changed during the load
+    (between the fingerprint and the end of the read) leaves no cache."""
+    target = org / SNAPSHOT
+
+    def edit_then_load() -> Timeline:
+        target.write_text(target.read_text().replace("title: Engineer\n", "title: Lead\n", 1))
+        return orgdiff.load(org)
+
+    cache.load(org, edit_then_load)
+    assert not cached_file(org).exists()
+    loads = Counted(org)
+    loads.load()
+    loads.load()
+    assert 1 == loads.calls
+
+
+def test_a_payload_read_in_chunks_is_read_to_its_last_byte(
+    org: Path, cache_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The payload is hashed a chunk at a time: a last chunk of one byte is read too."""
+    loads = Counted(org)
+    loads.load()
+    data = cached_file(org).read_bytes()
+    start = data.index(b"\x80\x05")
+    monkeypatch.setattr(cache, "_CHUNK", len(data) - 32 - start - 1)
+    loads.load()
+    assert 1 == loads.calls
+
+
+def test_the_temporary_file_is_made_beside_the_cache_file(
+    org: Path, cache_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not in the system's temporary folder (a rename from another file system fails)."""
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "no-such-folder"))
+    loads = Counted(org)
+    loads.load()
+    loads.load()
+    assert 1 == loads.calls
+
+
+def test_a_failed_write_leaves_no_temporary_file(org: Path, cache_home: Path) -> None:
+    """A folder where the cache file should go: the rename fails, the load does not,
+    and the temporary file is removed."""
+    path = cached_file(org)
+    path.mkdir()
+    loads = Counted(org)
+    assert orgdiff.load(org) == loads.load()
+    assert [path.name] == [p.name for p in path.parent.iterdir()]
 
 
 @pytest.mark.skipif(os.name != "posix" or os.getuid() != 0, reason="chown needs root")
@@ -312,6 +427,42 @@ def test_off_by_default_in_the_api_and_with_orgdiff_no_cache(
     monkeypatch.delenv("ORGDIFF_NO_CACHE")
     orgdiff.load(org, cache=True)
     assert cached_file(org).is_file()
+
+
+def test_clear_removes_every_cache_file_and_counts_them(org: Path, cache_home: Path) -> None:
+    """``cache.clear()`` empties both caches and says how many files each held
+    (files in sub-folders too, folders not counted); a second call finds none."""
+    Counted(org).load()
+    root = cache_home / "orgdiff"
+    wasm = root / "wasm"
+    (wasm / "old").mkdir(mode=0o700, parents=True)
+    (wasm / "graphviz-0.cwasm").write_bytes(b"module")
+    (wasm / "old" / "graphviz-1.cwasm").write_bytes(b"module")
+    assert {"timelines": 1, "wasm": 2} == cache.clear()
+    assert [] == list(root.iterdir())
+    assert {"timelines": 0, "wasm": 0} == cache.clear()
+
+
+@pytest.mark.parametrize("what", ["file", "link"])
+def test_clear_removes_a_file_or_link_where_a_cache_folder_should_be(
+    cache_home: Path, tmp_path: Path, what: str
+) -> None:
+    """A file or a symbolic link in place of a cache folder is removed (as one file);
+    the folder a link points to is left alone."""
+    root = cache_home / "orgdiff"
+    root.mkdir(mode=0o700)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "kept").write_bytes(b"not orgdiff's")
+    if what == "file":
+        (root / "timelines").write_bytes(b"a file")
+    else:
+        (root / "timelines").symlink_to(elsewhere, target_is_directory=True)
+    (root / "wasm").mkdir(mode=0o700)
+    (root / "wasm" / "graphviz-0.cwasm").write_bytes(b"module")
+    assert {"timelines": 1, "wasm": 1} == cache.clear()
+    assert [] == list(root.iterdir())
+    assert ["kept"] == [p.name for p in elsewhere.iterdir()]
 
 
 # --- the command line -----------------------------------------------------------------
@@ -502,3 +653,24 @@ def test_a_timeline_comes_back_equal_with_what_was_shared_still_shared(tl: Timel
         units = [uid for uid, u in b.units.items() if a.units.get(uid) is u]
         assert units == [uid for uid, u in d.units.items() if c.units.get(uid) is u]
         assert d.identities is back.people
+
+
+def test_a_timeline_of_one_person_comes_back_equal() -> None:
+    """The payload's counts are read to the last row: one identity, one person."""
+    import datetime as dt
+
+    from orgdiff.model import Identity, Person, Snapshot, Unit
+
+    people = {"ada-park": Identity("ada-park", "Ada Park")}
+    snap = Snapshot(
+        dt.date(2024, 1, 31),
+        "",
+        {"exec": Unit("exec", "Executive")},
+        {"ada-park": Person("ada-park", "exec", title="CEO")},
+        identities=people,
+    )
+    tl = Timeline("One", (snap,), people=people)
+    buffer = io.BytesIO()
+    cache._dump(tl, cache._Pickler(buffer, protocol=5))
+    buffer.seek(0)
+    assert tl == cache._undump(cache._Unpickler(buffer))

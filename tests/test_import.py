@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import io
 import json
 import os
 import subprocess
@@ -20,8 +22,8 @@ from orgdiff import load
 from orgdiff.cli import cli
 from orgdiff.dump import dump
 from orgdiff.formats.csv import ExportError, read_csv, write_csv
-from orgdiff.hrimport import date_of, plan_import, slug
-from orgdiff.model import Identity, Person, Snapshot, Unit
+from orgdiff.hrimport import date_of, exports_in, plan_import, slug
+from orgdiff.model import Identity, Person, Relation, Snapshot, Unit
 from orgdiff.show import snapshot_json
 
 TESTS = Path(__file__).parent
@@ -70,6 +72,11 @@ BAD = [
     (
         "cycle",
         HEAD + "1,Ada Park,CEO,,Exec\n2,Ben Okafor,CTO,3,Exec\n3,Cai Lin,Eng,2,Exec\n",
+        ["F.csv:3: Manager ID: manager cycle: rows 3 → 4 → 3"],
+    ),
+    (
+        "cycle-ids-out-of-row-order",
+        HEAD + "1,Ada Park,CEO,,Exec\n3,Ben Okafor,CTO,2,Exec\n2,Cai Lin,Eng,3,Exec\n",
         ["F.csv:3: Manager ID: manager cycle: rows 3 → 4 → 3"],
     ),
     (
@@ -138,6 +145,37 @@ BAD = [
     ),
     ("header-only", HEAD, ["F.csv: -: no people in the export, only a header"]),
     ("empty", "", ["F.csv: -: the file is empty"]),
+    (
+        "manager-email-with-no-email-column",
+        "Employee ID,Name,Manager Email,Department\n1,Ada Park,,Exec\n"
+        "2,Ben Okafor,ada@x.example,Exec\n",
+        [
+            "F.csv:1: Manager Email: managers by email need an email column (--map COLUMN=email)",
+            "F.csv:3: Manager Email: manager not in this export",
+        ],
+    ),
+    (
+        "missing-manager-by-email",
+        "Employee ID,Name,Email,Manager Email,Department\n1,Ada Park,ada@x.example,,Exec\n"
+        "2,Ben Okafor,ben@x.example,cai@x.example,Exec\n",
+        ["F.csv:3: Manager Email: manager not in this export"],
+    ),
+    (
+        "own-manager-by-email",
+        "Employee ID,Name,Email,Manager Email,Department\n"
+        "1,Ada Park,ada@x.example,ADA@x.example,Exec\n",
+        ["F.csv:2: Manager Email: employee is their own manager"],
+    ),
+    (
+        "missing-manager-by-name",
+        "Employee ID,Name,Manager,Department\n1,Ada Park,,Exec\n2,Ben Okafor,Cai Lin,Exec\n",
+        ["F.csv:3: Manager: manager not in this export"],
+    ),
+    (
+        "own-manager-by-name",
+        "Employee ID,Name,Manager,Department\n1,Ada Park,ada park,Exec\n",
+        ["F.csv:2: Manager: employee is their own manager"],
+    ),
     (
         "not-dated",
         None,
@@ -323,6 +361,115 @@ def test_encodings_separators_and_quoted_newlines(tmp_path: Path) -> None:
     assert {"zoe-bronte", "ana-munoz"} == set(load(tmp_path / "org").snapshots[0].people)
 
 
+def test_white_space_in_a_cell_becomes_one_space(tmp_path: Path) -> None:
+    """Runs of spaces, and a tab, a carriage return or a line break (quoted), become one
+    space; a lone non-breaking space is kept as written (it is there on purpose)."""
+    titles = ["Head  of Sales", "Head\tof Sales", "Head\rof Sales", "Head\nof Sales"]
+    titles.append("Head\u00a0of Sales")
+    rows = "".join(f'{k},Ada Park {k},"{t}",,Exec\n' for k, t in enumerate(titles, 1))
+    (tmp_path / "x.csv").write_text(HEAD + rows, encoding="utf-8", newline="")
+    assert ["Head of Sales"] * 4 + ["Head\u00a0of Sales"] == [
+        r.title for r in read_csv(tmp_path / "x.csv").rows
+    ]
+
+
+def _by_hand() -> Snapshot:
+    """People with and without a title, a manager from a reporting relation, and one
+    whose unit is not in the snapshot (written by its id)."""
+    units = {
+        "exec": Unit("exec", "Executive"),
+        "eng": Unit("eng", "Engineering", parent="exec"),
+    }
+    people = {
+        "ada": Person("ada", "exec", title="CEO"),
+        "ben": Person("ben", "eng"),
+        "cai": Person("cai", "eng", title="Engineer", reports_to="ben"),
+        "dee": Person("dee", "lab"),
+    }
+    relations = (
+        Relation("reports-to", "ben", "ada"),
+        Relation("reports-to", "cai", "ada"),
+        Relation("dotted-line", "dee", "ada"),
+    )
+    identities = {
+        pid: Identity(pid, name)
+        for pid, name in [("ada", "Ada Park"), ("ben", "Ben Okafor"), ("cai", "Cai Lin")]
+    }
+    return Snapshot(
+        dt.date(2024, 1, 31), "", units, people, relations=relations, identities=identities
+    )
+
+
+def test_write_csv_writes_each_person_s_row() -> None:
+    """A reporting relation gives a manager to a person with none (not to one who has one,
+    and no other kind of relation does); a blank title is an empty cell; a unit not in the
+    snapshot is written by its id, with no parent."""
+    buffer = io.StringIO(newline="")
+    write_csv(_by_hand(), buffer)
+    assert (
+        "Employee ID,Name,Title,Manager ID,Department,Parent Department\r\n"
+        "ada,Ada Park,CEO,,Executive,\r\n"
+        "ben,Ben Okafor,,ada,Engineering,Executive\r\n"
+        "cai,Cai Lin,Engineer,ben,Engineering,Executive\r\n"
+        "dee,dee,,,lab,\r\n"
+    ) == buffer.getvalue()
+
+
+def test_write_csv_to_a_path_writes_what_it_writes_to_a_stream(tmp_path: Path) -> None:
+    buffer = io.StringIO(newline="")
+    write_csv(_by_hand(), buffer)
+    write_csv(_by_hand(), tmp_path / "out.csv")
+    write_csv(_by_hand(), str(tmp_path / "out2.csv"))
+    expected = buffer.getvalue().encode("utf-8")
+    assert [expected, expected] == [
+        (tmp_path / name).read_bytes() for name in ("out.csv", "out2.csv")
+    ]
+    assert ["out.csv", "out2.csv"] == sorted(p.name for p in tmp_path.iterdir())
+
+
+def test_headers_match_whatever_their_case_spaces_underscores_or_dashes(tmp_path: Path) -> None:
+    (tmp_path / "x.csv").write_text(
+        "EMPLOYEE_ID,Full-Name, Job  Title ,manager__id,Department\n1,Ada Park,CEO,,Exec\n"
+        "2,Ben Okafor,CTO,1,Exec\n",
+        encoding="utf-8",
+    )
+    assert [(2, "1", "Ada Park", "CEO", None), (3, "2", "Ben Okafor", "CTO", "1")] == [
+        (r.row, r.employee_id, r.name, r.title, r.manager_id)
+        for r in read_csv(tmp_path / "x.csv").rows
+    ]
+
+
+SEPARATED = [
+    (
+        "semicolons, commas in the rows",
+        "Employee ID;Name;Department\n1;Park, Ada, Jr, II;Exec\n2;Okafor, Ben, Jr, II;Exec\n",
+    ),
+    (
+        "tabs, commas in the rows",
+        "Employee ID\tName\tDepartment\n1\tPark, Ada, Jr, II\tExec\n2\tOkafor, Ben, Jr, II\tExec\n",
+    ),
+    (
+        "semicolons and a comma in the header",
+        "Employee ID;Name;Department;Notes, misc\n1;Park, Ada, Jr, II;Exec;\n"
+        "2;Okafor, Ben, Jr, II;Exec;\n",
+    ),
+    (
+        "semicolons in a quoted header",
+        'Employee ID,Name,Department,"A;B;C;D"\n1,"Park, Ada, Jr, II",Exec,\n'
+        '2,"Okafor, Ben, Jr, II",Exec,\n',
+    ),
+]
+
+
+@pytest.mark.parametrize("text", [c[1] for c in SEPARATED], ids=[c[0] for c in SEPARATED])
+def test_the_separator_is_the_header_line_s_most_frequent(tmp_path: Path, text: str) -> None:
+    """Counted on the header line only, outside quotes; the rows' commas do not count."""
+    (tmp_path / "x.csv").write_text(text, encoding="utf-8")
+    assert [("1", "Park, Ada, Jr, II", "Exec"), ("2", "Okafor, Ben, Jr, II", "Exec")] == [
+        (r.employee_id, r.name, r.department) for r in read_csv(tmp_path / "x.csv").rows
+    ]
+
+
 def attrs_tuple(row: object) -> tuple[object, ...]:
     assert isinstance(row, tuple)
     return tuple(row)
@@ -393,8 +540,6 @@ def test_managers_by_email_and_by_name(tmp_path: Path) -> None:
 
 
 def snapshot(path: Path, date: str = "2024-01-31") -> Snapshot:
-    import datetime as dt
-
     plan = plan_import(path.parent / "org-of-test", [(str(path), dt.date.fromisoformat(date))])
     return plan.timeline.snapshots[-1]
 
@@ -465,8 +610,6 @@ def test_ids_are_stable_through_the_employee_id(tmp_path: Path) -> None:
 
 def expected_org(people: list[hrgen.Employee], date: str) -> Snapshot:
     """The snapshot a generated company is: slugs of names as ids, heads as leads."""
-    import datetime as dt
-
     by_id = {e.eid: e for e in people}
     depts: dict[str, list[hrgen.Employee]] = {}
     for e in people:
@@ -617,6 +760,18 @@ def test_parent_department_column(tmp_path: Path) -> None:
     assert "ada-park" == snap.people["ben-okafor"].reports_to
 
 
+def test_a_folder_s_exports_are_its_dated_csv_files_in_date_order(tmp_path: Path) -> None:
+    """Other files and folders are passed over wherever they sort; the order is the dates',
+    not the names'."""
+    for name in ["0-readme.txt", "2024-03.csv", "export-2024-02-01.csv"]:
+        (tmp_path / name).write_text(HEAD + "1,Ada Park,CEO,,Exec\n")
+    (tmp_path / "1-old.csv").mkdir()
+    assert [
+        (str(tmp_path / "export-2024-02-01.csv"), dt.date(2024, 2, 1)),
+        (str(tmp_path / "2024-03.csv"), dt.date(2024, 3, 31)),
+    ] == exports_in(tmp_path)
+
+
 def test_exports_go_in_date_order(tmp_path: Path) -> None:
     """An export older than the last snapshot is refused (nothing written); one of the last
     snapshot's date replaces it."""
@@ -759,6 +914,16 @@ def test_registry_read_line_by_line_is_what_yaml_reads(
             except yaml.YAMLError:
                 raise AssertionError(f"read line by line, but not YAML:\n{variant}") from None
             assert {k: v or {} for k, v in (slow or {}).items()} == quick
+
+
+def test_the_registry_as_the_import_writes_it_is_read_line_by_line() -> None:
+    """The quick way takes the file the import writes, its comments included."""
+    from orgdiff.hrimport import Registry, _read_plain
+
+    people, units = {"1": "ada-park", "2": "ben-okafor"}, {"Engineering": "engineering"}
+    text = Registry(people, units).dump()
+    assert text.startswith("# ")
+    assert {"people": people, "units": units} == _read_plain(text)
 
 
 @pytest.mark.parametrize(

@@ -41,6 +41,12 @@ REFUSED = [
         " map one with --map COLUMN=name)",
     ),
     (
+        "two columns by semicolon",
+        b"Employee ID;Name\n1;Ann Lee\n",
+        "x.csv:1: (header): no column for department (looked for department, department name,"
+        " dept...; map one with --map COLUMN=department)",
+    ),
+    (
         "a control character in a name",
         b"Employee ID,Name,Department\n1,Ann\x07 Lee,Eng\n",
         "x.csv:2: Name: the name contains a control character or noncharacter (U+0007)",
@@ -101,6 +107,12 @@ def test_a_mapping_file_with_bad_lines_names_each() -> None:
         "m.txt:3: -: expected COLUMN=FIELD\n"
         "m.txt:4: -: expected COLUMN=FIELD"
     ) == str(refused.value)
+
+
+def test_a_mapping_given_as_text_alone_is_named_mapping_in_its_problems() -> None:
+    with pytest.raises(ExportError) as refused:
+        read_mapping("no equals sign\n")
+    assert "<mapping>:1: -: expected COLUMN=FIELD" == str(refused.value)
 
 
 CLI_REFUSED = [

@@ -181,3 +181,19 @@ def test_thresholds_are_settable() -> None:
     assert ["w", "x"] == sorted(renamed.units.keys() - {"root"})
     assert "Y" == renamed.units["x"].name
     assert {"x"} == {renamed.people[str(k)].unit for k in range(7)}
+
+
+def test_notes_count_one_person_in_the_singular() -> None:
+    """A unit of one person absorbed into another: "1 of X's 1 person"; a unit whose
+    name ends in s takes a bare apostrophe; a rename of one person says so too."""
+    a = org(JAN, {"x": "Ops", "y": "Y", "z": "Z"}, {"1": "x", "2": "y", "3": "z"})
+    b = org(FEB, {"y": "Y", "w": "W"}, {"1": "y", "2": "y", "3": "w"})
+    after, found = apply_lineage(a, b)
+    assert (
+        Inferred("y", "absorption", (("x", 1, 1),)),
+        Inferred("w", "rename", (("z", 1, 1),), renamed_from="z"),
+    ) == tuple(sorted(found, key=lambda f: f.kind))
+    assert [
+        "Inferred from the people who moved (merged into this unit): 1 of Ops' 1 person moved here.",
+        "Inferred from the people who moved: renamed from Z (1 of its 1 person stayed).",
+    ] == [after.units["y"].note, after.units["z"].note]
