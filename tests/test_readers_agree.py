@@ -10,7 +10,7 @@ its row's file, and the test says so.
 
 from __future__ import annotations
 
-import sys
+import importlib
 from pathlib import Path
 
 import pytest
@@ -19,7 +19,8 @@ import orgdiff
 from orgdiff import yamlread
 from orgdiff.errors import OrgDataError, Problem
 
-loading = sys.modules["orgdiff.load"]  # `orgdiff.load` the name is the function
+# (`orgdiff.load` the name is the function; the module is imported on first use)
+loading = importlib.import_module("orgdiff.load")
 
 S = "date: 2020-01-01\nevent: E\nunits:\n  org:\n    name: Org\n"
 D = "name: D\n"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -17,6 +18,16 @@ import orgdiff
 from orgdiff import Person, Relation, Snapshot, Unit
 from orgdiff.errors import OrgDataError, Problem
 from orgdiff.validate import Found, check_timeline
+
+
+def _examples(n: int) -> int:
+    """``n`` examples, or the mutation profile's few (tests/MUTATION.md): an
+    explicit ``max_examples`` overrides the profile's, and each mutant that
+    survives would pay for all ``n``."""
+    if os.environ.get("HYPOTHESIS_PROFILE") == "mutation":
+        return settings.default.max_examples
+    return n
+
 
 EXAMPLE = Path(__file__).parent / "data" / "example"
 SNAP = orgdiff.load(EXAMPLE).at("2024-06")
@@ -236,7 +247,7 @@ def _both(tl: orgdiff.Timeline) -> tuple[Counter[Found], Counter[Found]]:
     return Counter(check_timeline(tl, incremental=False)), Counter(check_timeline(tl))
 
 
-@settings(max_examples=300)
+@settings(max_examples=_examples(300))
 @given(evolving_timelines())
 def test_incremental_validation_finds_exactly_what_full_validation_finds(
     tl: orgdiff.Timeline,
@@ -248,7 +259,7 @@ def test_incremental_validation_finds_exactly_what_full_validation_finds(
     assert full == incremental
 
 
-@settings(max_examples=200)
+@settings(max_examples=_examples(200))
 @given(snapshots(min_units=2, min_people=3), st.data())
 def test_incremental_validation_follows_what_a_move_changes(
     snap: Snapshot, data: st.DataObject
@@ -376,7 +387,7 @@ def test_printable_texts_have_no_suspect_character() -> None:
     assert printable_suspects == []
 
 
-@settings(max_examples=100)
+@settings(max_examples=_examples(100))
 @given(evolving_timelines(), st.data())
 def test_snapshots_checked_already_are_not_checked_again(
     tl: orgdiff.Timeline, data: st.DataObject
