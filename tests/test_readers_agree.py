@@ -360,7 +360,78 @@ REFUSED: list[tuple[str, bool, str, list[tuple[int, int, str, str]]]] = [
         "date: 2020-01-01\nevent: E\nunits:\n  org:\n    name: Org\n  x:\n    parent: org\n",
         [(7, 5, "$.units.x", "missing required key `name`")],
     ),
+    (
+        "a relation note that is a list",
+        False,
+        S + "relations:\n  - {kind: k, from: org, to: org, note: [x]}\n",
+        [(7, 41, "$.relations[0].note", "expected text, got a list")],
+    ),
+    (
+        "an empty relation note",
+        False,
+        S + "relations:\n  - {kind: k, from: org, to: org, note: ''}\n",
+        [(7, 41, "$.relations[0].note", "empty value; leave the key out instead")],
+    ),
+    (
+        "a relation with no from",
+        False,
+        S + "relations:\n  - {kind: k, to: org}\n",
+        [(7, 5, "$.relations[0]", "missing required key `from`")],
+    ),
+    (
+        "a relation's from that is a list",
+        False,
+        S + "relations:\n  - {kind: k, from: [org], to: org}\n",
+        [(7, 21, "$.relations[0].from", "expected text, got a list")],
+    ),
+    (
+        "a relation's sources that are text",
+        False,
+        S + "relations:\n  - {kind: k, from: org, to: org, sources: memo}\n",
+        [(7, 44, "$.relations[0].sources", "expected a list such as `[a, b]`, got `memo`")],
+    ),
+    (
+        "an alias, then units that are a list",
+        False,
+        "note: &e E\ndate: 2020-01-01\nevent: *e\nunits: [org]\n",
+        [
+            (1, 7, "$.note", "anchors (`&e`) are not allowed; write the value out"),
+            (3, 8, "$.event", "aliases (`*e`) are not allowed; write the value out"),
+            (4, 8, "$.units", "expected a mapping of ids, got a list"),
+        ],
+    ),
+    (
+        "a unit that is text, then a unit",
+        False,
+        "date: 2020-01-01\nevent: E\nunits:\n  x: X\n  org:\n    name: Org\n",
+        [(4, 6, "$.units.x", "expected a mapping (`key: value` lines), got `X`")],
+    ),
     ("dataset: no name", True, "description: D\n", [(1, 1, "$", "missing required key `name`")]),
+    (
+        "dataset: a source with a key",
+        True,
+        "name: D\nsources:\n  memo: {key: memo, title: M}\n",
+        [(3, 10, "$.sources.memo.key", "unknown key `key`; an entry's key is its key above")],
+    ),
+    (
+        "dataset: a person with an id",
+        True,
+        "name: D\npeople:\n  ana: {id: ana, name: Ana}\n",
+        [(3, 9, "$.people.ana.id", "unknown key `id`; an entry's id is its key above")],
+    ),
+    (
+        "dataset: a source with an unknown key",
+        True,
+        "name: D\nsources:\n  memo: {title: M, kex: x}\n",
+        [
+            (
+                3,
+                20,
+                "$.sources.memo.kex",
+                "unknown key `kex`; allowed: title, publisher, url, date, note",
+            )
+        ],
+    ),
     (
         "dataset: an unknown key",
         True,
@@ -454,6 +525,44 @@ def test_an_id_not_in_ascii_is_left_to_the_careful_way() -> None:
     assert [] == problems
     assert isinstance(built, orgdiff.Snapshot)
     assert ["org", "ünit"] == list(built.units)
+
+
+def test_both_ways_build_the_same_relations() -> None:
+    """Protects: relations are read the fast way (lists of sources, a confidence,
+    keys in any order) and built as the careful way builds them."""
+    raw = (
+        S + "relations:\n"
+        "  - {kind: co-lead, from: org, to: org}\n"
+        "  - {to: org, note: N, sources: [memo, memo2], confidence: rumoured, from: org, kind: k}\n"
+        "  - {kind: k, from: org, to: org, sources: []}\n"
+    ).encode()
+    built = fast(raw, dataset=False)
+    assert isinstance(built, orgdiff.Snapshot)
+    assert (built, []) == careful(raw, dataset=False)
+    assert (
+        orgdiff.Relation(kind="co-lead", from_="org", to="org"),
+        orgdiff.Relation(
+            kind="k",
+            from_="org",
+            to="org",
+            confidence=orgdiff.Confidence.RUMOURED,
+            sources=("memo", "memo2"),
+            note="N",
+        ),
+        orgdiff.Relation(kind="k", from_="org", to="org"),
+    ) == built.relations
+    assert built.relations[1].confidence is orgdiff.Confidence.RUMOURED
+
+
+def test_a_dataset_the_fast_way_gives_up_on_is_read_the_careful_way() -> None:
+    """A valid ``dataset.yaml`` the fast way leaves (a person id not in ASCII) is
+    built by the careful way, with no problems."""
+    raw = "name: D\npeople:\n  \u00e4na: {name: Ana}\n".encode()
+    assert None is fast(raw, dataset=True)
+    built, problems = careful(raw, dataset=True)
+    assert [] == problems
+    assert isinstance(built, loading.Dataset)
+    assert ("D", ["\u00e4na"]) == (built.name, list(built.people))
 
 
 def test_a_snapshot_with_its_own_problems_is_left_out_of_the_timeline(tmp_path: Path) -> None:
