@@ -282,6 +282,7 @@ RULE = "snapshot files are named YYYY-MM-DD.yaml"
         (".~lock.2020-01-01.yaml#", EDITOR),  # LibreOffice
         (".DS_Store", FILE_MANAGER),
         ("Thumbs.db", FILE_MANAGER),
+        ("desktop.ini", FILE_MANAGER),
         ("README.md", "unexpected file; "),
     ],
 )

@@ -230,6 +230,40 @@ def test_default_dataset_refuses_to_guess(tmp_path: Path, monkeypatch: pytest.Mo
     assert not isinstance(info.value, OrgDataError)
 
 
+def test_default_dataset_says_what_is_missing_under_orgs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each way ./orgs can hold no usable dataset is an error that says which.
+    Hidden folders (``.git``, a backup) are neither counted nor named."""
+    monkeypatch.chdir(tmp_path)
+    orgs = tmp_path / "orgs"
+
+    def error() -> str:
+        with pytest.raises(OrgdiffError) as info:
+            default_dataset(tmp_path)
+        return str(info.value)
+
+    orgs.write_text("not a folder\n", encoding="utf-8")
+    assert "./orgs is not a folder; pass --org PATH" == error()
+    orgs.unlink()
+    (orgs / "beta").mkdir(parents=True)
+    (orgs / "alpha").mkdir()
+    _dataset(orgs / ".backup")
+    alpha, beta = os.path.join("orgs", "alpha"), os.path.join("orgs", "beta")
+    assert (
+        f"{alpha}, {beta}: no dataset.yaml yet, so no dataset under ./orgs; "
+        "add one (see the data format), or pass --org PATH"
+    ) == error()
+    shutil.copyfile(BASE / "dataset.yaml", orgs / "alpha" / "dataset.yaml")
+    (orgs / "alpha" / "snapshots").mkdir()
+    (orgs / "alpha" / "snapshots" / "notes.txt").write_text("later\n", encoding="utf-8")
+    assert (
+        f"{alpha} has no snapshots yet: add {os.path.join(alpha, 'snapshots', 'YYYY-MM-DD.yaml')}"
+    ) == error()
+    shutil.copyfile(BASE / SNAPSHOT, orgs / "alpha" / SNAPSHOT)
+    assert orgs / "alpha" == default_dataset(tmp_path)
+
+
 def test_default_dataset_falls_back_to_the_bundled_one(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -267,6 +301,58 @@ def test_load_without_a_path_uses_the_default(
     monkeypatch.chdir(tmp_path)
     _dataset(tmp_path / "orgs" / "base")
     assert orgdiff.load().name == "Base Org"
+
+
+# --- one snapshot from text, and the bundled dataset ----------------------------------------
+
+
+def test_parse_snapshot_reads_one_snapshot_from_text() -> None:
+    text = "date: 2024-01-01\nevent: E\nunits:\n  org: {name: Org}\n"
+    assert orgdiff.parse_snapshot(text) == orgdiff.Snapshot(
+        date=dt.date(2024, 1, 1), event="E", units={"org": orgdiff.Unit(id="org", name="Org")}
+    )
+
+
+def test_parse_snapshot_locates_the_problems_of_its_text() -> None:
+    """A problem of shape, or of the snapshot's own checks (a bad id is placed at
+    its key), is located in the text under the name given, ``<string>`` by default."""
+    with pytest.raises(OrgDataError) as info:
+        orgdiff.parse_snapshot("date: 2024-01-01\nevent: [E]\nunits:\n  org: {name: Org}\n")
+    assert ["<string>:2:8: $.event: expected text, got a list"] == [
+        str(p) for p in info.value.problems
+    ]
+    text = (
+        "date: 2024-01-01\nevent: E\nunits:\n  org: {name: Org}\n"
+        "  Bad_Id: {name: X, parent: org}\n  lab:\n    name: Lab\n    parent: nowhere\n"
+    )
+    with pytest.raises(OrgDataError) as info:
+        orgdiff.parse_snapshot(text, file="s.yaml")
+    assert [
+        "s.yaml:5:3: $.units.Bad_Id: `Bad_Id` is not a valid id; ids are lowercase kebab-case, "
+        "such as `ai-products`",
+        "s.yaml:8:13: $.units.lab.parent: unit `lab` has parent `nowhere`, but there is no unit "
+        "`nowhere`",
+    ] == [str(p) for p in info.value.problems]
+
+
+def test_the_bundled_dataset_is_found_in_a_wheel_or_in_a_checkout(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``bundled_dataset`` looks in the package's ``_data/meta-ai`` (an installed
+    wheel), then in ``orgs/meta-ai`` beside the package (a checkout); a folder
+    there without ``dataset.yaml`` does not count. The package is moved to
+    ``tmp_path/pkg`` by pointing the module's ``__file__`` there."""
+    package = tmp_path / "pkg"
+    package.mkdir()
+    monkeypatch.setattr(load_module, "__file__", str(package / "load.py"))
+    wheel, checkout = package / "_data" / "meta-ai", tmp_path / "orgs" / "meta-ai"
+    wheel.mkdir(parents=True)
+    checkout.mkdir(parents=True)
+    assert None is load_module.bundled_dataset()
+    (checkout / "dataset.yaml").write_text("name: M\n", encoding="utf-8")
+    assert checkout == load_module.bundled_dataset()
+    (wheel / "dataset.yaml").write_text("name: M\n", encoding="utf-8")
+    assert wheel == load_module.bundled_dataset()
 
 
 # --- many problems ---------------------------------------------------------------------------
