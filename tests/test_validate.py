@@ -353,6 +353,77 @@ def _outside(snap: Snapshot, pid: str) -> str:
     )
 
 
+def _org(units: dict[str, str | None], people: dict[str, tuple[str, str | None]]) -> Snapshot:
+    """A snapshot of 2024-01-01: unit id -> parent, person id -> (unit, reports_to)."""
+    return Snapshot(
+        date=dt.date(2024, 1, 1),
+        event="E",
+        units={u: Unit(id=u, name=u.title(), parent=p) for u, p in units.items()},
+        people={p: Person(id=p, unit=u, reports_to=r) for p, (u, r) in people.items()},
+    )
+
+
+def _registered(*snaps: Snapshot) -> orgdiff.Timeline:
+    """A timeline of ``snaps`` whose registry names everyone in them."""
+    ids = {pid for snap in snaps for pid in snap.people}
+    return orgdiff.Timeline(
+        name="t",
+        snapshots=snaps,
+        people={pid: orgdiff.Identity(id=pid, name=pid.title()) for pid in sorted(ids)},
+    )
+
+
+@pytest.mark.parametrize("cycle", [False, True], ids=["", "after a cycle of units that stays"])
+def test_a_unit_that_moves_rechecks_the_unchanged_people_below_it(cycle: bool) -> None:
+    """`lab` moves from `eng` to `ops`: `tom`, in `team` below `lab`, is the same
+    object in the same unit, but their manager's unit `eng` is no longer above them.
+    Units `c1` and `c2`, each the other's parent in both snapshots, come first in
+    the file in the second case."""
+    units: dict[str, str | None] = {"c1": "c2", "c2": "c1"} if cycle else {}
+    units |= {"hq": None, "eng": "hq", "ops": "hq", "lab": "eng", "team": "lab"}
+    before = _org(units, {"ada": ("hq", None), "eve": ("eng", "ada"), "tom": ("team", "eve")})
+    after = attrs.evolve(
+        before,
+        date=dt.date(2024, 2, 1),
+        units={**before.units, "lab": attrs.evolve(before.units["lab"], parent="ops")},
+    )
+    assert after.people["tom"] is before.people["tom"]
+    full, incremental = _both(_registered(before, after))
+    outside = (
+        "person `tom` in `team` reports to `eve` in `eng`, which is neither `team` nor above it"
+    )
+    found = [Found(("people", "tom", "reports_to"), outside, after.date)]
+    if cycle:
+        loop = "unit parents form a cycle: `c1` => `c2` => `c1`"
+        found += [Found(("units", "c1", "parent"), loop, day) for day in (before.date, after.date)]
+    assert Counter(found) == incremental
+    assert full == incremental
+
+
+def test_a_unit_added_rechecks_the_unchanged_people_whose_manager_is_in_it() -> None:
+    """`eve` is in `x`, which the first snapshot lacks (so no branch to check);
+    `x` is added under `ops`: `tom` in `lab`, who reports to `eve`, is the same
+    object, and `x` is not above `lab`."""
+    people = {"ada": ("hq", None), "eve": ("x", "ada"), "tom": ("lab", "eve")}
+    before = _org({"hq": None, "eng": "hq", "ops": "hq", "lab": "eng"}, people)
+    x = Unit(id="x", name="X", parent="ops")
+    after = attrs.evolve(before, date=dt.date(2024, 2, 1), units={**before.units, "x": x})
+    assert after.people["tom"] is before.people["tom"]
+    full, incremental = _both(_registered(before, after))
+    missing = "person `eve` is in unit `x`, but there is no unit `x`"
+    outside = "person `tom` in `lab` reports to `eve` in `x`, which is neither `lab` nor above it"
+    assert (
+        Counter(
+            [
+                Found(("people", "eve", "unit"), missing, before.date),
+                Found(("people", "tom", "reports_to"), outside, after.date),
+            ]
+        )
+        == incremental
+    )
+    assert full == incremental
+
+
 def test_one_change_that_closes_a_reporting_cycle_is_found() -> None:
     """The top of the chain now reports to the bottom: the cycle goes through
     people who did not change, and through the one who did."""
