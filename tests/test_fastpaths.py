@@ -214,6 +214,32 @@ def test_a_change_of_any_one_field_makes_a_new_object(fields: str, model: type) 
     assert _careful(text(2, two)) == changed
 
 
+def test_ids_and_repeated_titles_are_one_string_each() -> None:
+    """Protects: the fast reader's sharing (one ``str`` per distinct id or title,
+    its memory saving), and that it shares only those: the ids of units, people
+    and relations, and titles, but not the other texts."""
+    text = (
+        "date: 2024-01-01\nevent: E\nunits:\n  the-org: {name: The Org}\n"
+        "  the-lab: {name: The Org, parent: the-org}\npeople:\n"
+        "  ana-a: {unit: the-lab, title: Staff Engineer, note: A note}\n"
+        "  bo-b: {unit: the-lab, title: Staff Engineer, reports_to: ana-a, note: A note}\n"
+        "relations:\n  - {kind: dotted-line, from: bo-b, to: the-org}\n"
+        "  - {kind: dotted-line, from: ana-a, to: the-org}\n"
+    )
+    snap = _read(text)
+    ana, bo = snap.people["ana-a"], snap.people["bo-b"]
+    first, second = snap.relations
+    assert ana.unit is bo.unit is snap.units["the-lab"].id
+    assert ana.title is bo.title
+    assert bo.reports_to is ana.id
+    assert first.kind is second.kind
+    assert first.to is second.to is snap.units["the-org"].id
+    assert second.from_ is ana.id
+    assert ana.note == bo.note
+    assert ana.note is not bo.note
+    assert snap.units["the-org"].name is not snap.units["the-lab"].name
+
+
 def test_a_file_with_an_ampersand_in_a_text_is_still_read_the_fast_way() -> None:
     """A ``&``, ``!`` or ``*`` inside a text only makes the reader look at every
     event for anchors and tags; the file is not given up on."""

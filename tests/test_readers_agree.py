@@ -10,6 +10,7 @@ its row's file, and the test says so.
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 from pathlib import Path
 
@@ -406,6 +407,18 @@ REFUSED: list[tuple[str, bool, str, list[tuple[int, int, str, str]]]] = [
         "date: 2020-01-01\nevent: E\nunits:\n  x: X\n  org:\n    name: Org\n",
         [(4, 6, "$.units.x", "expected a mapping (`key: value` lines), got `X`")],
     ),
+    (
+        "a lead listed twice",
+        False,
+        S + "  lab: {name: Lab, parent: org, lead: [ana, ana]}\n",
+        [(6, 45, "$.units.lab.lead[1]", "`ana` is listed twice as a lead (first at [0])")],
+    ),
+    (
+        "an empty list of leads",
+        False,
+        S + "  lab: {name: Lab, parent: org, lead: []}\n",
+        [(6, 39, "$.units.lab.lead", "an empty list; leave the key out when no lead is known")],
+    ),
     ("dataset: no name", True, "description: D\n", [(1, 1, "$", "missing required key `name`")]),
     (
         "dataset: a source with a key",
@@ -552,6 +565,43 @@ def test_both_ways_build_the_same_relations() -> None:
         orgdiff.Relation(kind="k", from_="org", to="org"),
     ) == built.relations
     assert built.relations[1].confidence is orgdiff.Confidence.RUMOURED
+
+
+def test_both_ways_build_the_same_dataset_and_top_level_fields() -> None:
+    """Protects: a whole ``dataset.yaml`` (name, description, people, sources with
+    every field) and a snapshot's own ``note`` and ``sources`` are read the fast
+    way, and built as the careful way builds them."""
+    raw = (
+        b"name: D\ndescription: About D\n"
+        b"people:\n  ana: {name: Ana}\n  bo: {name: Bo, aliases: [B, Bob]}\n"
+        b"sources:\n  memo: {title: M, publisher: P, url: https://example.com/m,"
+        b" date: 2020-01-02, note: N}\n"
+    )
+    built = fast(raw, dataset=True)
+    assert isinstance(built, loading.Dataset)
+    assert (built, []) == careful(raw, dataset=True)
+    assert ("D", "About D", ["ana", "bo"], ("B", "Bob")) == (
+        built.name,
+        built.description,
+        list(built.people),
+        built.people["bo"].aliases,
+    )
+    assert (
+        orgdiff.Source(
+            key="memo",
+            title="M",
+            publisher="P",
+            url="https://example.com/m",
+            date=dt.date(2020, 1, 2),
+            note="N",
+        )
+        == built.sources["memo"]
+    )
+    snap_raw = (S + "note: A note\nsources: [memo]\n").encode()
+    snap = fast(snap_raw, dataset=False)
+    assert isinstance(snap, orgdiff.Snapshot)
+    assert (snap, []) == careful(snap_raw, dataset=False)
+    assert ("A note", ("memo",)) == (snap.note, snap.sources)
 
 
 def test_a_dataset_the_fast_way_gives_up_on_is_read_the_careful_way() -> None:
