@@ -144,6 +144,15 @@ REFUSED: list[tuple[str, bool, str, list[tuple[int, int, str, str]]]] = [
         [(2, 8, "$.event", "anchors (`&e`) are not allowed; write the value out")],
     ),
     (
+        "an anchor on a list where text goes",
+        False,
+        "date: 2020-01-01\nevent: &e [E]\nunits:\n  org:\n    name: Org\n",
+        [
+            (2, 8, "$.event", "anchors (`&e`) are not allowed; write the value out"),
+            (2, 8, "$.event", "expected text, got a list"),
+        ],
+    ),
+    (
         "a tag on text",
         False,
         "date: 2020-01-01\nevent: !!str E\nunits:\n  org:\n    name: Org\n",
