@@ -515,6 +515,17 @@ def test_only_the_snapshot_right_after_a_broken_one_has_its_lineage_unchecked(or
     ] == problems()
 
 
+def test_the_lineage_of_a_snapshot_after_a_broken_one_is_not_checked(org: Path) -> None:
+    """2020 cannot be read: 2021's ``from`` may name its units, so it is not
+    checked against 2019 (which has no `lab`)."""
+    later = (org / SNAPSHOT).read_text(encoding="utf-8")
+    later = later.replace("2020-01-01", "2021-01-01").replace("from: [eng]", "from: [lab]")
+    (org / "snapshots" / "2021-01-01.yaml").write_text(later, encoding="utf-8")
+    (org / SNAPSHOT).write_text("date: [\n", encoding="utf-8")
+    shown = os.path.join("org", SNAPSHOT)
+    assert [f"{shown}:2:1: $: invalid YAML: did not find expected node content"] == problems()
+
+
 def test_loading_does_not_leave_the_garbage_collector_off(org: Path) -> None:
     """Loading pauses the collector while it works and turns it back on, also after an error."""
     import gc

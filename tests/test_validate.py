@@ -400,6 +400,21 @@ def test_a_unit_that_moves_rechecks_the_unchanged_people_below_it(cycle: bool) -
     assert full == incremental
 
 
+def test_a_person_in_a_cycle_of_units_with_a_manager_outside_it_is_checked() -> None:
+    """The branch check walks up from `c1` and stops at the cycle (reported once,
+    as a cycle) instead of walking round it for ever."""
+    snap = _org({"hq": None, "c1": "c2", "c2": "c1"}, {"ada": ("hq", None), "tom": ("c1", "ada")})
+    assert [
+        Problem(
+            "<snapshot 2024-01-01>",
+            0,
+            0,
+            "$.units.c1.parent",
+            "unit parents form a cycle: `c1` => `c2` => `c1`",
+        )
+    ] == orgdiff.validate(snap)
+
+
 def test_a_unit_added_rechecks_the_unchanged_people_whose_manager_is_in_it() -> None:
     """`eve` is in `x`, which the first snapshot lacks (so no branch to check);
     `x` is added under `ops`: `tom` in `lab`, who reports to `eve`, is the same
