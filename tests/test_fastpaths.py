@@ -187,6 +187,48 @@ def test_an_entry_is_the_previous_object_exactly_when_all_its_fields_are_equal(
     assert first.units["org"] is second.units["org"]
 
 
+def test_entries_that_move_come_or_go_are_matched_by_id_not_by_place() -> None:
+    """Protects: the walk alongside the previous snapshot's entries takes an
+    entry's previous object by its id only, whether it stays in place, moves a
+    little or far (past the eight-entry catch-up), or others come and go around
+    it; all twelve people have the same fields, so a match by place would give
+    a person another's object."""
+    head = "date: 2024-01-0{day}\nevent: E\nunits:\n  org: {{name: Org}}\npeople:\n"
+    first_ids = [f"p{i:02}" for i in range(12)]
+    # p11 moves to the top (far), p02 and p03 swap, p04 goes, p12 comes, p06 changes.
+    second_ids = [
+        "p11",
+        "p00",
+        "p01",
+        "p03",
+        "p02",
+        "p05",
+        "p06",
+        "p07",
+        "p12",
+        "p08",
+        "p09",
+        "p10",
+    ]
+
+    def text(day: int, ids: list[str]) -> str:
+        def person(pid: str) -> str:
+            title = ", title: T" if day == 2 and pid == "p06" else ""
+            return f"  {pid}: {{unit: org{title}}}\n"
+
+        return head.format(day=day) + "".join(map(person, ids))
+
+    first = _read(text(1, first_ids))
+    second = _read(text(2, second_ids), first)
+    assert _careful(text(2, second_ids)) == second
+    assert second_ids == list(second.people)
+    assert second_ids == [p.id for p in second.people.values()]
+    kept = [pid for pid in second_ids if pid in first.people and second.people[pid].title is None]
+    assert [pid for pid in second_ids if pid not in ("p06", "p12")] == kept
+    assert [] == [pid for pid in kept if second.people[pid] is not first.people[pid]]
+    assert second.people["p06"] is not first.people["p06"]
+
+
 @pytest.mark.parametrize(
     ("fields", "model"),
     [*((f, Unit) for f in _UNIT_FIELDS), *((f, Person) for f in _PERSON_FIELDS)],

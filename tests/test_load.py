@@ -381,6 +381,7 @@ def test_parse_snapshot_locates_the_problems_of_its_text() -> None:
     text = (
         "date: 2024-01-01\nevent: E\nunits:\n  org: {name: Org}\n"
         "  Bad_Id: {name: X, parent: org}\n  lab:\n    name: Lab\n    parent: nowhere\n"
+        "people:\n  Bo_B: {unit: org}\n"
     )
     with pytest.raises(OrgDataError) as info:
         orgdiff.parse_snapshot(text, file="s.yaml")
@@ -389,6 +390,8 @@ def test_parse_snapshot_locates_the_problems_of_its_text() -> None:
         "such as `ai-products`",
         "s.yaml:8:13: $.units.lab.parent: unit `lab` has parent `nowhere`, but there is no unit "
         "`nowhere`",
+        "s.yaml:10:3: $.people.Bo_B: `Bo_B` is not a valid id; ids are lowercase kebab-case, "
+        "such as `ai-products`",
     ] == [str(p) for p in info.value.problems]
 
 

@@ -153,6 +153,12 @@ REFUSED: list[tuple[str, bool, str, list[tuple[int, int, str, str]]]] = [
         ],
     ),
     (
+        "an anchor in a file whose text holds all three marks",
+        False,
+        'date: 2020-01-01\nevent: "R&D!*"\nunits:\n  org: &o {name: Org}\n',
+        [(4, 8, "$.units.org", "anchors (`&o`) are not allowed; write the value out")],
+    ),
+    (
         "a tag on text",
         False,
         "date: 2020-01-01\nevent: !!str E\nunits:\n  org:\n    name: Org\n",
