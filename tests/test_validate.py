@@ -415,6 +415,41 @@ def test_a_person_in_a_cycle_of_units_with_a_manager_outside_it_is_checked() -> 
     ] == orgdiff.validate(snap)
 
 
+def test_the_branch_checks_go_on_past_what_they_pass_over() -> None:
+    """`tom`'s manager `eve` is in no unit (reported once, as that), and `eng`
+    has no lead: both are passed over, and the checks go on to `zed`, whose
+    manager is in another branch, and to `lab`'s second co-lead, likewise."""
+    units = {
+        "hq": Unit(id="hq", name="Hq", leads=("ada",)),
+        "eng": Unit(id="eng", name="Eng", parent="hq"),
+        "ops": Unit(id="ops", name="Ops", parent="hq"),
+        "lab": Unit(id="lab", name="Lab", parent="eng", leads=("bo", "olga")),
+    }
+    people = {
+        p.id: p
+        for p in (
+            Person(id="ada", unit="hq"),
+            Person(id="eve", unit="gone", reports_to="ada"),
+            Person(id="tom", unit="eng", reports_to="eve"),
+            Person(id="bo", unit="lab", reports_to="ada"),
+            Person(id="olga", unit="ops", reports_to="ada"),
+            Person(id="zed", unit="eng", reports_to="olga"),
+        )
+    }
+    snap = Snapshot(date=dt.date(2024, 1, 1), event="E", units=units, people=people)
+    assert [
+        ("$.people.eve.unit", "person `eve` is in unit `gone`, but there is no unit `gone`"),
+        (
+            "$.people.zed.reports_to",
+            "person `zed` in `eng` reports to `olga` in `ops`, which is neither `eng` nor above it",
+        ),
+        (
+            "$.units.lab.lead[1]",
+            "unit `lab` is led by `olga`, whose unit `ops` is neither `lab` nor above it",
+        ),
+    ] == [(p.path, p.message) for p in orgdiff.validate(snap)]
+
+
 def test_a_unit_added_rechecks_the_unchanged_people_whose_manager_is_in_it() -> None:
     """`eve` is in `x`, which the first snapshot lacks (so no branch to check);
     `x` is added under `ops`: `tom` in `lab`, who reports to `eve`, is the same
