@@ -388,14 +388,17 @@ def test_a_unit_that_moves_rechecks_the_unchanged_people_below_it(cycle: bool) -
         units={**before.units, "lab": attrs.evolve(before.units["lab"], parent="ops")},
     )
     assert after.people["tom"] is before.people["tom"]
-    full, incremental = _both(_registered(before, after))
+    # The same again a month later: the problem found is found again.
+    again = attrs.evolve(after, date=dt.date(2024, 3, 1))
+    full, incremental = _both(_registered(before, after, again))
     outside = (
         "person `tom` in `team` reports to `eve` in `eng`, which is neither `team` nor above it"
     )
-    found = [Found(("people", "tom", "reports_to"), outside, after.date)]
+    found = [Found(("people", "tom", "reports_to"), outside, d) for d in (after.date, again.date)]
     if cycle:
         loop = "unit parents form a cycle: `c1` => `c2` => `c1`"
-        found += [Found(("units", "c1", "parent"), loop, day) for day in (before.date, after.date)]
+        days = (before.date, after.date, again.date)
+        found += [Found(("units", "c1", "parent"), loop, day) for day in days]
     assert Counter(found) == incremental
     assert full == incremental
 
@@ -418,11 +421,12 @@ def test_a_person_in_a_cycle_of_units_with_a_manager_outside_it_is_checked() -> 
 def test_the_branch_checks_go_on_past_what_they_pass_over() -> None:
     """`tom`'s manager `eve` is in no unit (reported once, as that), and `eng`
     has no lead: both are passed over, and the checks go on to `zed`, whose
-    manager is in another branch, and to `lab`'s second co-lead, likewise."""
+    manager is in another branch, and to `lab`'s second co-lead, likewise; `ops`
+    names a co-lead twice, and the check goes on to its third."""
     units = {
         "hq": Unit(id="hq", name="Hq", leads=("ada",)),
         "eng": Unit(id="eng", name="Eng", parent="hq"),
-        "ops": Unit(id="ops", name="Ops", parent="hq"),
+        "ops": Unit(id="ops", name="Ops", parent="hq", leads=("olga", "olga", "zed")),
         "lab": Unit(id="lab", name="Lab", parent="eng", leads=("bo", "olga")),
     }
     people = {
@@ -446,6 +450,11 @@ def test_the_branch_checks_go_on_past_what_they_pass_over() -> None:
         (
             "$.units.lab.lead[1]",
             "unit `lab` is led by `olga`, whose unit `ops` is neither `lab` nor above it",
+        ),
+        ("$.units.ops.lead[1]", "`olga` is listed twice as a lead (first at [0])"),
+        (
+            "$.units.ops.lead[2]",
+            "unit `ops` is led by `zed`, whose unit `eng` is neither `ops` nor above it",
         ),
     ] == [(p.path, p.message) for p in orgdiff.validate(snap)]
 
