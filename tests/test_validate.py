@@ -459,6 +459,15 @@ def test_the_branch_checks_go_on_past_what_they_pass_over() -> None:
     ] == [(p.path, p.message) for p in orgdiff.validate(snap)]
 
 
+def test_a_cycle_listed_after_units_seen_already_is_found() -> None:
+    """`team` comes before its parent `lab` in the file: the walk from `team`
+    passes `lab` and `hq`, and the search goes on past them to `c1` and `c2`."""
+    units = {"team": "lab", "lab": "hq", "hq": None, "c1": "c2", "c2": "c1"}
+    assert [("$.units.c1.parent", "unit parents form a cycle: `c1` => `c2` => `c1`")] == [
+        (p.path, p.message) for p in orgdiff.validate(_org(units, {}))
+    ]
+
+
 def test_a_unit_added_rechecks_the_unchanged_people_whose_manager_is_in_it() -> None:
     """`eve` is in `x`, which the first snapshot lacks (so no branch to check);
     `x` is added under `ops`: `tom` in `lab`, who reports to `eve`, is the same
