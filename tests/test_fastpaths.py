@@ -227,6 +227,48 @@ def test_an_entry_is_the_previous_object_exactly_when_all_its_fields_are_equal(
     assert first.units["org"] is second.units["org"]
 
 
+def test_entries_that_move_come_or_go_are_matched_by_id_not_by_place() -> None:
+    """Protects: the walk alongside the previous snapshot's entries takes an
+    entry's previous object by its id only, whether it stays in place, moves a
+    little or far (past the eight-entry catch-up), or others come and go around
+    it; all twelve people have the same fields, so a match by place would give
+    a person another's object."""
+    head = "date: 2024-01-0{day}\nevent: E\nunits:\n  org: {{name: Org}}\npeople:\n"
+    first_ids = [f"p{i:02}" for i in range(12)]
+    # p11 moves to the top (far), p02 and p03 swap, p04 goes, p12 comes, p06 changes.
+    second_ids = [
+        "p11",
+        "p00",
+        "p01",
+        "p03",
+        "p02",
+        "p05",
+        "p06",
+        "p07",
+        "p12",
+        "p08",
+        "p09",
+        "p10",
+    ]
+
+    def text(day: int, ids: list[str]) -> str:
+        def person(pid: str) -> str:
+            title = ", title: T" if day == 2 and pid == "p06" else ""
+            return f"  {pid}: {{unit: org{title}}}\n"
+
+        return head.format(day=day) + "".join(map(person, ids))
+
+    first = _read(text(1, first_ids))
+    second = _read(text(2, second_ids), first)
+    assert _careful(text(2, second_ids)) == second
+    assert second_ids == list(second.people)
+    assert second_ids == [p.id for p in second.people.values()]
+    kept = [pid for pid in second_ids if pid in first.people and second.people[pid].title is None]
+    assert [pid for pid in second_ids if pid not in ("p06", "p12")] == kept
+    assert [] == [pid for pid in kept if second.people[pid] is not first.people[pid]]
+    assert second.people["p06"] is not first.people["p06"]
+
+
 @pytest.mark.parametrize(
     ("fields", "model"),
     [*((f, Unit) for f in _UNIT_FIELDS), *((f, Person) for f in _PERSON_FIELDS)],
@@ -252,6 +294,32 @@ def test_a_change_of_any_one_field_makes_a_new_object(fields: str, model: type) 
     assert getattr(first, kind)[key] is getattr(same, kind)[key]
     assert getattr(first, kind)[key] is not getattr(changed, kind)[key]
     assert _careful(text(2, two)) == changed
+
+
+def test_ids_and_repeated_titles_are_one_string_each() -> None:
+    """Protects: the fast reader's sharing (one ``str`` per distinct id or title,
+    its memory saving), and that it shares only those: the ids of units, people
+    and relations, and titles, but not the other texts."""
+    text = (
+        "date: 2024-01-01\nevent: E\nunits:\n  the-org: {name: The Org}\n"
+        "  the-lab: {name: The Org, parent: the-org}\npeople:\n"
+        "  ana-a: {unit: the-lab, title: Staff Engineer, note: A note}\n"
+        "  bo-b: {unit: the-lab, title: Staff Engineer, reports_to: ana-a, note: A note}\n"
+        "relations:\n  - {kind: dotted-line, from: bo-b, to: the-org}\n"
+        "  - {kind: dotted-line, from: ana-a, to: the-org}\n"
+    )
+    snap = _read(text)
+    ana, bo = snap.people["ana-a"], snap.people["bo-b"]
+    first, second = snap.relations
+    assert ana.unit is bo.unit is snap.units["the-lab"].id
+    assert ana.title is bo.title
+    assert bo.reports_to is ana.id
+    assert first.kind is second.kind
+    assert first.to is second.to is snap.units["the-org"].id
+    assert second.from_ is ana.id
+    assert ana.note == bo.note
+    assert ana.note is not bo.note
+    assert snap.units["the-org"].name is not snap.units["the-lab"].name
 
 
 def test_a_file_with_an_ampersand_in_a_text_is_still_read_the_fast_way() -> None:

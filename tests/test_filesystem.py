@@ -54,6 +54,8 @@ def problems(path: str | Path = "org") -> list[str]:
     def attempt() -> list[str]:
         with pytest.raises(OrgDataError) as info:
             orgdiff.load(path)
+        # Problem's rule: a problem with no line has no column.
+        assert [] == [p for p in info.value.problems if p.line == 0 and p.column != 0]
         return [str(p) for p in info.value.problems]
 
     found = promptly(attempt)
@@ -282,6 +284,7 @@ RULE = "snapshot files are named YYYY-MM-DD.yaml"
         (".~lock.2020-01-01.yaml#", EDITOR),  # LibreOffice
         (".DS_Store", FILE_MANAGER),
         ("Thumbs.db", FILE_MANAGER),
+        ("desktop.ini", FILE_MANAGER),
         ("README.md", "unexpected file; "),
     ],
 )

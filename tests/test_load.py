@@ -28,9 +28,11 @@ posix_only = pytest.mark.skipif(os.name != "posix", reason="needs POSIX files")
 
 
 def problems(path: str | Path = "org") -> list[str]:
-    """What loading ``path`` reports, one string per problem; fails if it loads."""
+    """What loading ``path`` reports, one string per problem; fails if it loads.
+    Also checks :class:`Problem`'s rule that a problem with no line has no column."""
     with pytest.raises(OrgDataError) as info:
         orgdiff.load(path)
+    assert [] == [p for p in info.value.problems if p.line == 0 and p.column != 0]
     return [str(p) for p in info.value.problems]
 
 
@@ -95,10 +97,19 @@ def test_fifo_as_dataset_file_is_refused(org: Path) -> None:
 
 @posix_only
 def test_symlinked_snapshot_is_refused(org: Path) -> None:
-    """A snapshot that is a symbolic link is refused, even when it points at a valid file."""
-    (org / "snapshots" / "2021-01-01.yaml").symlink_to(org / SNAPSHOT)
-    link = os.path.join("org", "snapshots", "2021-01-01.yaml")
-    assert [f"{link}: $: a symbolic link; snapshot files must be regular files"] == problems()
+    """A snapshot that is a symbolic link is refused, even when it points at a valid file;
+    the snapshots after it are still read."""
+    (org / "snapshots" / "2019-06-01.yaml").symlink_to(org / SNAPSHOT)
+    (org / SNAPSHOT).write_text(
+        (org / SNAPSHOT).read_text(encoding="utf-8").replace("event: ", "event: \u00a0"),
+        encoding="utf-8",
+    )
+    link = os.path.join("org", "snapshots", "2019-06-01.yaml")
+    after = os.path.join("org", SNAPSHOT)
+    assert [
+        f"{link}: $: a symbolic link; snapshot files must be regular files",
+        f"{after}:2:8: $.event: the event has leading or trailing spaces",
+    ] == problems()
 
 
 def test_folder_named_like_a_snapshot_is_refused(org: Path) -> None:
@@ -200,6 +211,52 @@ def test_load_accepts_the_dataset_file_itself(org: Path) -> None:
     assert orgdiff.load(Path("org") / "dataset.yaml").name == "Base Org"
 
 
+def test_load_of_a_file_other_than_the_dataset_file_is_no_dataset_folder(org: Path) -> None:
+    snapshot = os.path.join("org", SNAPSHOT)
+    assert [f"{snapshot}: $: no such dataset folder"] == problems(snapshot)
+
+
+def test_a_dataset_outside_the_current_folder_is_named_by_its_full_path(
+    org: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Problems name files as the user would type them: relative inside the
+    current folder, the full path outside it (not a climb of ``..``)."""
+    (org / "snapshots" / "notes.txt").write_text("x\n", encoding="utf-8")
+    (org.parent / "elsewhere").mkdir()
+    monkeypatch.chdir(org.parent / "elsewhere")
+    rule = "snapshot files are named YYYY-MM-DD.yaml"
+    assert [f"{org / 'snapshots' / 'notes.txt'}: $: unexpected file; {rule}"] == problems(org)
+
+
+def test_load_keeps_the_description_and_gives_each_snapshot_the_registry(org: Path) -> None:
+    tl = orgdiff.load("org")
+    assert "A made-up organisation for the bad-input tests." == tl.description
+    assert ["ana-ruiz", "bo-chen", "cy-diaz", "di-ito"] == sorted(tl.people)
+    assert [dict(tl.people)] * 2 == [dict(s.identities) for s in tl.snapshots]
+
+
+def test_a_dataset_file_problem_gets_no_hint_from_a_name_in_other_case(org: Path) -> None:
+    """The case hint is for a missing ``dataset.yaml``, not one with a problem."""
+    (org / "Dataset.yaml").write_text("name: Other\n", encoding="utf-8")
+    ds = org / "dataset.yaml"
+    ds.write_text(ds.read_text(encoding="utf-8").replace("name: Base Org", "name: [B]"), "utf-8")
+    shown = os.path.join("org", "dataset.yaml")
+    assert [f"{shown}:3:7: $.name: expected text, got a list"] == problems()
+
+
+def test_the_first_snapshot_may_not_come_from_units(org: Path) -> None:
+    first = org / "snapshots" / "2019-01-01.yaml"
+    first.write_text(
+        first.read_text(encoding="utf-8").replace("lead: bo-chen}", "lead: bo-chen, from: [old]}"),
+        encoding="utf-8",
+    )
+    shown = os.path.join("org", "snapshots", "2019-01-01.yaml")
+    assert [
+        f"{shown}:6:63: $.units.eng.from[0]: unit `eng` comes from `old`, but this is the first "
+        "snapshot"
+    ] == problems()
+
+
 def test_load_accepts_path_objects_and_strings(org: Path) -> None:
     """`load()` takes a `str` or any `os.PathLike`, relative or absolute."""
     assert orgdiff.load("org") == orgdiff.load(org) == orgdiff.load(str(org))
@@ -228,6 +285,40 @@ def test_default_dataset_refuses_to_guess(tmp_path: Path, monkeypatch: pytest.Mo
     names = ", ".join(os.path.join("orgs", n) for n in ("alpha", "beta"))
     assert f"several datasets under ./orgs ({names}); pick one with --org PATH" == str(info.value)
     assert not isinstance(info.value, OrgDataError)
+
+
+def test_default_dataset_says_what_is_missing_under_orgs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each way ./orgs can hold no usable dataset is an error that says which.
+    Hidden folders (``.git``, a backup) are neither counted nor named."""
+    monkeypatch.chdir(tmp_path)
+    orgs = tmp_path / "orgs"
+
+    def error() -> str:
+        with pytest.raises(OrgdiffError) as info:
+            default_dataset(tmp_path)
+        return str(info.value)
+
+    orgs.write_text("not a folder\n", encoding="utf-8")
+    assert "./orgs is not a folder; pass --org PATH" == error()
+    orgs.unlink()
+    (orgs / "beta").mkdir(parents=True)
+    (orgs / "alpha").mkdir()
+    _dataset(orgs / ".backup")
+    alpha, beta = os.path.join("orgs", "alpha"), os.path.join("orgs", "beta")
+    assert (
+        f"{alpha}, {beta}: no dataset.yaml yet, so no dataset under ./orgs; "
+        "add one (see the data format), or pass --org PATH"
+    ) == error()
+    shutil.copyfile(BASE / "dataset.yaml", orgs / "alpha" / "dataset.yaml")
+    (orgs / "alpha" / "snapshots").mkdir()
+    (orgs / "alpha" / "snapshots" / "notes.txt").write_text("later\n", encoding="utf-8")
+    assert (
+        f"{alpha} has no snapshots yet: add {os.path.join(alpha, 'snapshots', 'YYYY-MM-DD.yaml')}"
+    ) == error()
+    shutil.copyfile(BASE / SNAPSHOT, orgs / "alpha" / SNAPSHOT)
+    assert orgs / "alpha" == default_dataset(tmp_path)
 
 
 def test_default_dataset_falls_back_to_the_bundled_one(
@@ -267,6 +358,61 @@ def test_load_without_a_path_uses_the_default(
     monkeypatch.chdir(tmp_path)
     _dataset(tmp_path / "orgs" / "base")
     assert orgdiff.load().name == "Base Org"
+
+
+# --- one snapshot from text, and the bundled dataset ----------------------------------------
+
+
+def test_parse_snapshot_reads_one_snapshot_from_text() -> None:
+    text = "date: 2024-01-01\nevent: E\nunits:\n  org: {name: Org}\n"
+    assert orgdiff.parse_snapshot(text) == orgdiff.Snapshot(
+        date=dt.date(2024, 1, 1), event="E", units={"org": orgdiff.Unit(id="org", name="Org")}
+    )
+
+
+def test_parse_snapshot_locates_the_problems_of_its_text() -> None:
+    """A problem of shape, or of the snapshot's own checks (a bad id is placed at
+    its key), is located in the text under the name given, ``<string>`` by default."""
+    with pytest.raises(OrgDataError) as info:
+        orgdiff.parse_snapshot("date: 2024-01-01\nevent: [E]\nunits:\n  org: {name: Org}\n")
+    assert ["<string>:2:8: $.event: expected text, got a list"] == [
+        str(p) for p in info.value.problems
+    ]
+    text = (
+        "date: 2024-01-01\nevent: E\nunits:\n  org: {name: Org}\n"
+        "  Bad_Id: {name: X, parent: org}\n  lab:\n    name: Lab\n    parent: nowhere\n"
+        "people:\n  Bo_B: {unit: org}\n"
+    )
+    with pytest.raises(OrgDataError) as info:
+        orgdiff.parse_snapshot(text, file="s.yaml")
+    assert [
+        "s.yaml:5:3: $.units.Bad_Id: `Bad_Id` is not a valid id; ids are lowercase kebab-case, "
+        "such as `ai-products`",
+        "s.yaml:8:13: $.units.lab.parent: unit `lab` has parent `nowhere`, but there is no unit "
+        "`nowhere`",
+        "s.yaml:10:3: $.people.Bo_B: `Bo_B` is not a valid id; ids are lowercase kebab-case, "
+        "such as `ai-products`",
+    ] == [str(p) for p in info.value.problems]
+
+
+def test_the_bundled_dataset_is_found_in_a_wheel_or_in_a_checkout(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``bundled_dataset`` looks in the package's ``_data/meta-ai`` (an installed
+    wheel), then in ``orgs/meta-ai`` beside the package (a checkout); a folder
+    there without ``dataset.yaml`` does not count. The package is moved to
+    ``tmp_path/pkg`` by pointing the module's ``__file__`` there."""
+    package = tmp_path / "pkg"
+    package.mkdir()
+    monkeypatch.setattr(load_module, "__file__", str(package / "load.py"))
+    wheel, checkout = package / "_data" / "meta-ai", tmp_path / "orgs" / "meta-ai"
+    wheel.mkdir(parents=True)
+    checkout.mkdir(parents=True)
+    assert None is load_module.bundled_dataset()
+    (checkout / "dataset.yaml").write_text("name: M\n", encoding="utf-8")
+    assert checkout == load_module.bundled_dataset()
+    (wheel / "dataset.yaml").write_text("name: M\n", encoding="utf-8")
+    assert wheel == load_module.bundled_dataset()
 
 
 # --- many problems ---------------------------------------------------------------------------
@@ -355,6 +501,32 @@ def test_snapshot_after_a_broken_one_is_still_checked(org: Path) -> None:
     assert "$.units.research.lead" in found[1]
     # `from: [eng]` names a unit of the unreadable snapshot: not reported as missing.
     assert not any("comes from" in f for f in found)
+
+
+def test_only_the_snapshot_right_after_a_broken_one_has_its_lineage_unchecked(org: Path) -> None:
+    """2019 cannot be read, so 2020's ``from`` is not checked; 2021's is, against 2020."""
+    (org / "snapshots" / "2019-01-01.yaml").write_text("date: [\n", encoding="utf-8")
+    later = (org / SNAPSHOT).read_text(encoding="utf-8")
+    later = later.replace("2020-01-01", "2021-01-01").replace("from: [eng]", "from: [lab]")
+    (org / "snapshots" / "2021-01-01.yaml").write_text(later, encoding="utf-8")
+    snapshots = os.path.join("org", "snapshots")
+    assert [
+        f"{snapshots}{os.sep}2019-01-01.yaml:2:1: $: invalid YAML: did not find expected node "
+        "content",
+        f"{snapshots}{os.sep}2021-01-01.yaml:16:12: $.units.research.from[0]: unit `research` "
+        "comes from `lab`, but there is no unit `lab` in the snapshot of 2020-01-01",
+    ] == problems()
+
+
+def test_the_lineage_of_a_snapshot_after_a_broken_one_is_not_checked(org: Path) -> None:
+    """2020 cannot be read: 2021's ``from`` may name its units, so it is not
+    checked against 2019 (which has no `lab`)."""
+    later = (org / SNAPSHOT).read_text(encoding="utf-8")
+    later = later.replace("2020-01-01", "2021-01-01").replace("from: [eng]", "from: [lab]")
+    (org / "snapshots" / "2021-01-01.yaml").write_text(later, encoding="utf-8")
+    (org / SNAPSHOT).write_text("date: [\n", encoding="utf-8")
+    shown = os.path.join("org", SNAPSHOT)
+    assert [f"{shown}:2:1: $: invalid YAML: did not find expected node content"] == problems()
 
 
 def test_loading_does_not_leave_the_garbage_collector_off(org: Path) -> None:

@@ -10,7 +10,8 @@ its row's file, and the test says so.
 
 from __future__ import annotations
 
-import sys
+import datetime as dt
+import importlib
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,8 @@ import orgdiff
 from orgdiff import yamlread
 from orgdiff.errors import OrgDataError, Problem
 
-loading = sys.modules["orgdiff.load"]  # `orgdiff.load` the name is the function
+# (`orgdiff.load` the name is the function; the module is imported on first use)
+loading = importlib.import_module("orgdiff.load")
 
 S = "date: 2020-01-01\nevent: E\nunits:\n  org:\n    name: Org\n"
 D = "name: D\n"
@@ -140,6 +142,21 @@ REFUSED: list[tuple[str, bool, str, list[tuple[int, int, str, str]]]] = [
         False,
         "date: 2020-01-01\nevent: &e E\nunits:\n  org:\n    name: Org\n",
         [(2, 8, "$.event", "anchors (`&e`) are not allowed; write the value out")],
+    ),
+    (
+        "an anchor on a list where text goes",
+        False,
+        "date: 2020-01-01\nevent: &e [E]\nunits:\n  org:\n    name: Org\n",
+        [
+            (2, 8, "$.event", "anchors (`&e`) are not allowed; write the value out"),
+            (2, 8, "$.event", "expected text, got a list"),
+        ],
+    ),
+    (
+        "an anchor in a file whose text holds all three marks",
+        False,
+        'date: 2020-01-01\nevent: "R&D!*"\nunits:\n  org: &o {name: Org}\n',
+        [(4, 8, "$.units.org", "anchors (`&o`) are not allowed; write the value out")],
     ),
     (
         "a tag on text",
@@ -359,7 +376,90 @@ REFUSED: list[tuple[str, bool, str, list[tuple[int, int, str, str]]]] = [
         "date: 2020-01-01\nevent: E\nunits:\n  org:\n    name: Org\n  x:\n    parent: org\n",
         [(7, 5, "$.units.x", "missing required key `name`")],
     ),
+    (
+        "a relation note that is a list",
+        False,
+        S + "relations:\n  - {kind: k, from: org, to: org, note: [x]}\n",
+        [(7, 41, "$.relations[0].note", "expected text, got a list")],
+    ),
+    (
+        "an empty relation note",
+        False,
+        S + "relations:\n  - {kind: k, from: org, to: org, note: ''}\n",
+        [(7, 41, "$.relations[0].note", "empty value; leave the key out instead")],
+    ),
+    (
+        "a relation with no from",
+        False,
+        S + "relations:\n  - {kind: k, to: org}\n",
+        [(7, 5, "$.relations[0]", "missing required key `from`")],
+    ),
+    (
+        "a relation's from that is a list",
+        False,
+        S + "relations:\n  - {kind: k, from: [org], to: org}\n",
+        [(7, 21, "$.relations[0].from", "expected text, got a list")],
+    ),
+    (
+        "a relation's sources that are text",
+        False,
+        S + "relations:\n  - {kind: k, from: org, to: org, sources: memo}\n",
+        [(7, 44, "$.relations[0].sources", "expected a list such as `[a, b]`, got `memo`")],
+    ),
+    (
+        "an alias, then units that are a list",
+        False,
+        "note: &e E\ndate: 2020-01-01\nevent: *e\nunits: [org]\n",
+        [
+            (1, 7, "$.note", "anchors (`&e`) are not allowed; write the value out"),
+            (3, 8, "$.event", "aliases (`*e`) are not allowed; write the value out"),
+            (4, 8, "$.units", "expected a mapping of ids, got a list"),
+        ],
+    ),
+    (
+        "a unit that is text, then a unit",
+        False,
+        "date: 2020-01-01\nevent: E\nunits:\n  x: X\n  org:\n    name: Org\n",
+        [(4, 6, "$.units.x", "expected a mapping (`key: value` lines), got `X`")],
+    ),
+    (
+        "a lead listed twice",
+        False,
+        S + "  lab: {name: Lab, parent: org, lead: [ana, ana]}\n",
+        [(6, 45, "$.units.lab.lead[1]", "`ana` is listed twice as a lead (first at [0])")],
+    ),
+    (
+        "an empty list of leads",
+        False,
+        S + "  lab: {name: Lab, parent: org, lead: []}\n",
+        [(6, 39, "$.units.lab.lead", "an empty list; leave the key out when no lead is known")],
+    ),
     ("dataset: no name", True, "description: D\n", [(1, 1, "$", "missing required key `name`")]),
+    (
+        "dataset: a source with a key",
+        True,
+        "name: D\nsources:\n  memo: {key: memo, title: M}\n",
+        [(3, 10, "$.sources.memo.key", "unknown key `key`; an entry's key is its key above")],
+    ),
+    (
+        "dataset: a person with an id",
+        True,
+        "name: D\npeople:\n  ana: {id: ana, name: Ana}\n",
+        [(3, 9, "$.people.ana.id", "unknown key `id`; an entry's id is its key above")],
+    ),
+    (
+        "dataset: a source with an unknown key",
+        True,
+        "name: D\nsources:\n  memo: {title: M, kex: x}\n",
+        [
+            (
+                3,
+                20,
+                "$.sources.memo.kex",
+                "unknown key `kex`; allowed: title, publisher, url, date, note",
+            )
+        ],
+    ),
     (
         "dataset: an unknown key",
         True,
@@ -453,6 +553,81 @@ def test_an_id_not_in_ascii_is_left_to_the_careful_way() -> None:
     assert [] == problems
     assert isinstance(built, orgdiff.Snapshot)
     assert ["org", "ünit"] == list(built.units)
+
+
+def test_both_ways_build_the_same_relations() -> None:
+    """Protects: relations are read the fast way (lists of sources, a confidence,
+    keys in any order) and built as the careful way builds them."""
+    raw = (
+        S + "relations:\n"
+        "  - {kind: co-lead, from: org, to: org}\n"
+        "  - {to: org, note: N, sources: [memo, memo2], confidence: rumoured, from: org, kind: k}\n"
+        "  - {kind: k, from: org, to: org, sources: []}\n"
+    ).encode()
+    built = fast(raw, dataset=False)
+    assert isinstance(built, orgdiff.Snapshot)
+    assert (built, []) == careful(raw, dataset=False)
+    assert (
+        orgdiff.Relation(kind="co-lead", from_="org", to="org"),
+        orgdiff.Relation(
+            kind="k",
+            from_="org",
+            to="org",
+            confidence=orgdiff.Confidence.RUMOURED,
+            sources=("memo", "memo2"),
+            note="N",
+        ),
+        orgdiff.Relation(kind="k", from_="org", to="org"),
+    ) == built.relations
+    assert built.relations[1].confidence is orgdiff.Confidence.RUMOURED
+
+
+def test_both_ways_build_the_same_dataset_and_top_level_fields() -> None:
+    """Protects: a whole ``dataset.yaml`` (name, description, people, sources with
+    every field) and a snapshot's own ``note`` and ``sources`` are read the fast
+    way, and built as the careful way builds them."""
+    raw = (
+        b"name: D\ndescription: About D\n"
+        b"people:\n  ana: {name: Ana}\n  bo: {name: Bo, aliases: [B, Bob]}\n"
+        b"sources:\n  memo: {title: M, publisher: P, url: https://example.com/m,"
+        b" date: 2020-01-02, note: N}\n"
+    )
+    built = fast(raw, dataset=True)
+    assert isinstance(built, loading.Dataset)
+    assert (built, []) == careful(raw, dataset=True)
+    assert ("D", "About D", ["ana", "bo"], ("B", "Bob")) == (
+        built.name,
+        built.description,
+        list(built.people),
+        built.people["bo"].aliases,
+    )
+    assert (
+        orgdiff.Source(
+            key="memo",
+            title="M",
+            publisher="P",
+            url="https://example.com/m",
+            date=dt.date(2020, 1, 2),
+            note="N",
+        )
+        == built.sources["memo"]
+    )
+    snap_raw = (S + "note: A note\nsources: [memo]\n").encode()
+    snap = fast(snap_raw, dataset=False)
+    assert isinstance(snap, orgdiff.Snapshot)
+    assert (snap, []) == careful(snap_raw, dataset=False)
+    assert ("A note", ("memo",)) == (snap.note, snap.sources)
+
+
+def test_a_dataset_the_fast_way_gives_up_on_is_read_the_careful_way() -> None:
+    """A valid ``dataset.yaml`` the fast way leaves (a person id not in ASCII) is
+    built by the careful way, with no problems."""
+    raw = "name: D\npeople:\n  \u00e4na: {name: Ana}\n".encode()
+    assert None is fast(raw, dataset=True)
+    built, problems = careful(raw, dataset=True)
+    assert [] == problems
+    assert isinstance(built, loading.Dataset)
+    assert ("D", ["\u00e4na"]) == (built.name, list(built.people))
 
 
 def test_a_snapshot_with_its_own_problems_is_left_out_of_the_timeline(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -17,6 +18,16 @@ import orgdiff
 from orgdiff import Person, Relation, Snapshot, Unit
 from orgdiff.errors import OrgDataError, Problem
 from orgdiff.validate import Found, check_timeline
+
+
+def _examples(n: int) -> int:
+    """``n`` examples, or the mutation profile's few (tests/MUTATION.md): an
+    explicit ``max_examples`` overrides the profile's, and each mutant that
+    survives would pay for all ``n``."""
+    if os.environ.get("HYPOTHESIS_PROFILE") == "mutation":
+        return settings.default.max_examples
+    return n
+
 
 EXAMPLE = Path(__file__).parent / "data" / "example"
 SNAP = orgdiff.load(EXAMPLE).at("2024-06")
@@ -236,7 +247,7 @@ def _both(tl: orgdiff.Timeline) -> tuple[Counter[Found], Counter[Found]]:
     return Counter(check_timeline(tl, incremental=False)), Counter(check_timeline(tl))
 
 
-@settings(max_examples=300)
+@settings(max_examples=_examples(300))
 @given(evolving_timelines())
 def test_incremental_validation_finds_exactly_what_full_validation_finds(
     tl: orgdiff.Timeline,
@@ -248,7 +259,7 @@ def test_incremental_validation_finds_exactly_what_full_validation_finds(
     assert full == incremental
 
 
-@settings(max_examples=200)
+@settings(max_examples=_examples(200))
 @given(snapshots(min_units=2, min_people=3), st.data())
 def test_incremental_validation_follows_what_a_move_changes(
     snap: Snapshot, data: st.DataObject
@@ -360,6 +371,145 @@ def _outside(snap: Snapshot, pid: str) -> str:
     )
 
 
+def _org(units: dict[str, str | None], people: dict[str, tuple[str, str | None]]) -> Snapshot:
+    """A snapshot of 2024-01-01: unit id -> parent, person id -> (unit, reports_to)."""
+    return Snapshot(
+        date=dt.date(2024, 1, 1),
+        event="E",
+        units={u: Unit(id=u, name=u.title(), parent=p) for u, p in units.items()},
+        people={p: Person(id=p, unit=u, reports_to=r) for p, (u, r) in people.items()},
+    )
+
+
+def _registered(*snaps: Snapshot) -> orgdiff.Timeline:
+    """A timeline of ``snaps`` whose registry names everyone in them."""
+    ids = {pid for snap in snaps for pid in snap.people}
+    return orgdiff.Timeline(
+        name="t",
+        snapshots=snaps,
+        people={pid: orgdiff.Identity(id=pid, name=pid.title()) for pid in sorted(ids)},
+    )
+
+
+@pytest.mark.parametrize("cycle", [False, True], ids=["", "after a cycle of units that stays"])
+def test_a_unit_that_moves_rechecks_the_unchanged_people_below_it(cycle: bool) -> None:
+    """`lab` moves from `eng` to `ops`: `tom`, in `team` below `lab`, is the same
+    object in the same unit, but their manager's unit `eng` is no longer above them.
+    Units `c1` and `c2`, each the other's parent in both snapshots, come first in
+    the file in the second case."""
+    units: dict[str, str | None] = {"c1": "c2", "c2": "c1"} if cycle else {}
+    units |= {"hq": None, "eng": "hq", "ops": "hq", "lab": "eng", "team": "lab"}
+    before = _org(units, {"ada": ("hq", None), "eve": ("eng", "ada"), "tom": ("team", "eve")})
+    after = attrs.evolve(
+        before,
+        date=dt.date(2024, 2, 1),
+        units={**before.units, "lab": attrs.evolve(before.units["lab"], parent="ops")},
+    )
+    assert after.people["tom"] is before.people["tom"]
+    # The same again a month later: the problem found is found again.
+    again = attrs.evolve(after, date=dt.date(2024, 3, 1))
+    full, incremental = _both(_registered(before, after, again))
+    outside = (
+        "person `tom` in `team` reports to `eve` in `eng`, which is neither `team` nor above it"
+    )
+    found = [Found(("people", "tom", "reports_to"), outside, d) for d in (after.date, again.date)]
+    if cycle:
+        loop = "unit parents form a cycle: `c1` => `c2` => `c1`"
+        days = (before.date, after.date, again.date)
+        found += [Found(("units", "c1", "parent"), loop, day) for day in days]
+    assert Counter(found) == incremental
+    assert full == incremental
+
+
+def test_a_person_in_a_cycle_of_units_with_a_manager_outside_it_is_checked() -> None:
+    """The branch check walks up from `c1` and stops at the cycle (reported once,
+    as a cycle) instead of walking round it for ever."""
+    snap = _org({"hq": None, "c1": "c2", "c2": "c1"}, {"ada": ("hq", None), "tom": ("c1", "ada")})
+    assert [
+        Problem(
+            "<snapshot 2024-01-01>",
+            0,
+            0,
+            "$.units.c1.parent",
+            "unit parents form a cycle: `c1` => `c2` => `c1`",
+        )
+    ] == orgdiff.validate(snap)
+
+
+def test_the_branch_checks_go_on_past_what_they_pass_over() -> None:
+    """`tom`'s manager `eve` is in no unit (reported once, as that), and `eng`
+    has no lead: both are passed over, and the checks go on to `zed`, whose
+    manager is in another branch, and to `lab`'s second co-lead, likewise; `ops`
+    names a co-lead twice, and the check goes on to its third."""
+    units = {
+        "hq": Unit(id="hq", name="Hq", leads=("ada",)),
+        "eng": Unit(id="eng", name="Eng", parent="hq"),
+        "ops": Unit(id="ops", name="Ops", parent="hq", leads=("olga", "olga", "zed")),
+        "lab": Unit(id="lab", name="Lab", parent="eng", leads=("bo", "olga")),
+    }
+    people = {
+        p.id: p
+        for p in (
+            Person(id="ada", unit="hq"),
+            Person(id="eve", unit="gone", reports_to="ada"),
+            Person(id="tom", unit="eng", reports_to="eve"),
+            Person(id="bo", unit="lab", reports_to="ada"),
+            Person(id="olga", unit="ops", reports_to="ada"),
+            Person(id="zed", unit="eng", reports_to="olga"),
+        )
+    }
+    snap = Snapshot(date=dt.date(2024, 1, 1), event="E", units=units, people=people)
+    assert [
+        ("$.people.eve.unit", "person `eve` is in unit `gone`, but there is no unit `gone`"),
+        (
+            "$.people.zed.reports_to",
+            "person `zed` in `eng` reports to `olga` in `ops`, which is neither `eng` nor above it",
+        ),
+        (
+            "$.units.lab.lead[1]",
+            "unit `lab` is led by `olga`, whose unit `ops` is neither `lab` nor above it",
+        ),
+        ("$.units.ops.lead[1]", "`olga` is listed twice as a lead (first at [0])"),
+        (
+            "$.units.ops.lead[2]",
+            "unit `ops` is led by `zed`, whose unit `eng` is neither `ops` nor above it",
+        ),
+    ] == [(p.path, p.message) for p in orgdiff.validate(snap)]
+
+
+def test_a_cycle_listed_after_units_seen_already_is_found() -> None:
+    """`team` comes before its parent `lab` in the file: the walk from `team`
+    passes `lab` and `hq`, and the search goes on past them to `c1` and `c2`."""
+    units = {"team": "lab", "lab": "hq", "hq": None, "c1": "c2", "c2": "c1"}
+    assert [("$.units.c1.parent", "unit parents form a cycle: `c1` => `c2` => `c1`")] == [
+        (p.path, p.message) for p in orgdiff.validate(_org(units, {}))
+    ]
+
+
+def test_a_unit_added_rechecks_the_unchanged_people_whose_manager_is_in_it() -> None:
+    """`eve` is in `x`, which the first snapshot lacks (so no branch to check);
+    `x` is added under `ops`: `tom` in `lab`, who reports to `eve`, is the same
+    object, and `x` is not above `lab`."""
+    people = {"ada": ("hq", None), "eve": ("x", "ada"), "tom": ("lab", "eve")}
+    before = _org({"hq": None, "eng": "hq", "ops": "hq", "lab": "eng"}, people)
+    x = Unit(id="x", name="X", parent="ops")
+    after = attrs.evolve(before, date=dt.date(2024, 2, 1), units={**before.units, "x": x})
+    assert after.people["tom"] is before.people["tom"]
+    full, incremental = _both(_registered(before, after))
+    missing = "person `eve` is in unit `x`, but there is no unit `x`"
+    outside = "person `tom` in `lab` reports to `eve` in `x`, which is neither `lab` nor above it"
+    assert (
+        Counter(
+            [
+                Found(("people", "eve", "unit"), missing, before.date),
+                Found(("people", "tom", "reports_to"), outside, after.date),
+            ]
+        )
+        == incremental
+    )
+    assert full == incremental
+
+
 def test_one_change_that_closes_a_reporting_cycle_is_found() -> None:
     """The top of the chain now reports to the bottom: the cycle goes through
     people who did not change, and through the one who did."""
@@ -394,7 +544,7 @@ def test_printable_texts_have_no_suspect_character() -> None:
     assert printable_suspects == []
 
 
-@settings(max_examples=100)
+@settings(max_examples=_examples(100))
 @given(evolving_timelines(), st.data())
 def test_snapshots_checked_already_are_not_checked_again(
     tl: orgdiff.Timeline, data: st.DataObject

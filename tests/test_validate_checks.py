@@ -232,6 +232,18 @@ SNAPSHOT_CASES: list[tuple[str, str, Callable[[Snapshot], Snapshot], list[tuple[
         [("$.units.lab.name", "a unit name contains a bidirectional control character (U+2069)")],
     ),
     (
+        "unit name with an X before U+202E",
+        "texts_are_clean",
+        _unit("lab", name="X Lab\u202e"),
+        [("$.units.lab.name", "a unit name contains a bidirectional control character (U+202E)")],
+    ),
+    (
+        "unit name with an X before U+2028",
+        "texts_are_clean",
+        _unit("lab", name="X Lab\u2028"),
+        [("$.units.lab.name", "a unit name must be one line")],
+    ),
+    (
         "title with a trailing no-break space",
         "texts_are_clean",
         _person("ada", title="Chief\u00a0"),
