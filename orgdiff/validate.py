@@ -639,19 +639,25 @@ def _managers_in_branch_since(snap: Snapshot, since: _Since) -> Iterator[Found]:
     new or changed unit (a report's check reads the manager's unit only); and
     the people of a unit whose chain of ancestors changed (``moved_units``:
     the check walks up from the person's unit only, and a unit below a moved
-    one moved too). A person in a new unit, or whose manager is in one,
-    changed unit or reports to someone who did. Found in at most one C loop
-    over everyone."""
+    one moved too); and the reports of a person in a new unit, who may be the
+    same object as before (a unit named before it existed has no branch to
+    check). Found in a few C loops over everyone."""
     changed = since.people
     old = since.before.people
     moved = since.moved_units()
     people = snap.people
-    # Who changed unit, or came: their reports are looked at again.
+    # Who changed unit, or came, or sits in a unit that came: their reports are
+    # looked at again.
     unit_changed = {
         pid
         for pid, person in changed.items()
         if (was := old.get(pid)) is None or was.unit != person.unit
     }
+    added = since.units_added
+    if added:
+        unit_changed.update(
+            itertools.compress(people, map(added.__contains__, map(_UNIT, people.values())))
+        )
     again = dict.fromkeys(changed)
     if unit_changed or moved:
         persons = people.values()
