@@ -916,3 +916,136 @@ def test_lineage_lines_run_between_unit_boxes_and_are_dashed_when_uncertain() ->
     assert [
         ("unit-platform", "unit-autonomy", {**solid, "constraint": "true", "label": "merged into"}),
     ] == lines_of(render(d, units_only=True).source, "lineage")
+
+
+def boxes_of(source: str) -> dict[str, str]:
+    """The SVG id of the innermost unit box holding each node and unit box that has an
+    SVG id ("" for none)."""
+    out: dict[str, str] = {}
+    stack: list[str] = []
+    statements = dot_statements(source)
+    for s, n in itertools.pairwise([*statements, ("}",)]):
+        if s[0] in ("subgraph", "{"):
+            box = n[1].get("id", "") if s[0] == "subgraph" and n[0] == "attrs" else ""
+            if box.startswith("unit-"):
+                out[box] = next((b for b in reversed(stack) if b.startswith("unit-")), "")
+            stack.append(box)
+        elif s[0] == "}":
+            stack.pop()
+        elif s[0] == "node" and "id" in s[2]:
+            out[s[1]] = next((b for b in reversed(stack) if b.startswith("unit-")), "")
+    return out
+
+
+def test_a_lead_from_a_unit_above_heads_the_unit_they_lead() -> None:
+    """A lead whose own unit is above the unit they lead (its parent, or further up)
+    heads that unit's box; a chart draws a unit whose parent is not known to it (an
+    unchecked snapshot) as a top unit, and a line to or from it as to any box."""
+    units = {
+        "hq": Unit(id="hq", name="HQ", lead="ceo", parent="gone"),
+        "lab": Unit(id="lab", name="Lab", parent="hq", lead="cto"),
+        "deep": Unit(id="deep", name="Deep", parent="lab", lead="cso"),
+    }
+    people = {
+        "ceo": Person(id="ceo", unit="hq"),
+        "cto": Person(id="cto", unit="hq", reports_to="ceo"),
+        "cso": Person(id="cso", unit="hq", reports_to="ceo"),
+        "dev": Person(id="dev", unit="deep", reports_to="cso"),
+    }
+    snap = Snapshot(
+        date=dt.date(2020, 1, 1),
+        event="e",
+        units=units,
+        people=people,
+        relations=(Relation(kind="funds", from_="hq", to="deep"),),
+        identities={p: Identity(id=p, name=p.upper()) for p in people},
+    )
+    col = COLOURS["relation"]
+    assert [
+        (
+            "person-ceo",
+            "person-cso",
+            {"label": "funds", "arrowhead": "vee", "class": "relation", "color": col}
+            | {"constraint": "false", "fontcolor": col, "lhead": "unit-deep", "style": "dashed"},
+        )
+    ] == lines_of(render(snap).source, "relation")
+    assert {
+        "unit-hq": "",
+        "unit-lab": "unit-hq",
+        "unit-deep": "unit-lab",
+        "person-ceo": "unit-hq",
+        "person-cto": "unit-lab",
+        "person-cso": "unit-deep",
+        "person-dev": "unit-deep",
+    } == boxes_of(render(snap).source)
+
+
+def test_the_boxes_of_what_an_open_unit_folds_stay_grey_whatever_the_diff_did() -> None:
+    """The "more people" and "more units" boxes of a unit the diff changed are grey,
+    of class summary only: the colour is the unit's, on its own box."""
+    units = {"hq": Unit(id="hq", name="HQ", lead="boss")}
+    people = {"boss": Person(id="boss", unit="hq")}
+    people.update({f"r{i}": Person(id=f"r{i}", unit="hq", reports_to="boss") for i in range(6)})
+    for k in range(3):
+        units[f"t{k}"] = Unit(id=f"t{k}", name=f"Team {k}", parent="hq", lead=f"l{k}")
+        people[f"l{k}"] = Person(id=f"l{k}", unit=f"t{k}", reports_to="boss")
+    a = Snapshot(
+        date=dt.date(2020, 1, 1),
+        event="e",
+        units=units,
+        people=people,
+        identities={p: Identity(id=p, name=p.upper()) for p in people},
+    )
+    b = attrs.evolve(
+        a, date=dt.date(2021, 1, 1), units={**units, "hq": Unit(id="hq", name="HQ2", lead="boss")}
+    )
+    src = render(orgdiff.diff(a, b), budget=4).source
+    nodes = dot_nodes(src, "[sm]")
+    assert {
+        "more-units-hq": ("summary", COLOURS["unit"], COLOURS["unit"], "rounded,filled"),
+        "more-people-hq": ("summary", COLOURS["unit"], COLOURS["unit"], "rounded,filled"),
+    } == {k: (n["class"], n["color"], n["fontcolor"], n["style"]) for k, n in nodes.items()}
+    (hq,) = [s[1] for s in dot_statements(src) if s[0] == "attrs" and s[1].get("id") == "unit-hq"]
+    assert ("unit changed", COLOURS["changed"]) == (hq["class"], hq["color"])
+
+
+def test_a_stack_of_reports_with_no_known_manager_is_all_invisible() -> None:
+    """People whose manager is not known hang below their unit's lead in a stack
+    whose junctions, spine and ticks are all invisible: no line says they report."""
+    stack = stack_of(render(team(0, unknown=3)).source)
+    pairs = [[(f"j{6 + r}", f"person-x{r}")] for r in range(3)]
+    assert stack_rows([f"j{6 + r}" for r in range(3)], "person-boss", pairs, drawn=0) == stack[2:-1]
+
+
+def test_lineage_lines_name_what_became_of_a_unit() -> None:
+    """A unit replaced by one new unit made from it alone "became" it; a new unit made
+    from a unit that goes on was "split off" from it; units only added, with no
+    lineage, hang in a stack below their parent like any leaves."""
+    base = one_unit("HQ")
+    units = {
+        **base.units,
+        "old": Unit(id="old", name="Old", parent="root"),
+        "keep": Unit(id="keep", name="Keep", parent="root"),
+    }
+    a = attrs.evolve(base, units=units)
+    later = {
+        **base.units,
+        "new": Unit(id="new", name="New", parent="root", from_=("old",)),
+        "keep": Unit(id="keep", name="Keep", parent="root"),
+        "spin": Unit(id="spin", name="Spin", parent="keep", from_=("keep",)),
+        "x1": Unit(id="x1", name="X1", parent="spin"),
+        "x2": Unit(id="x2", name="X2", parent="spin"),
+    }
+    b = attrs.evolve(base, date=dt.date(2021, 1, 1), units=later)
+    src = render(orgdiff.diff(a, b), units_only=True).source
+    blue = COLOURS["lineage"]
+    line = {"arrowhead": "vee", "class": "lineage", "color": blue, "constraint": "true"}
+    line |= {"fontcolor": blue, "style": "bold"}
+    assert [
+        ("unit-keep", "unit-spin", {"label": "split off", **line, "id": "lineage-keep_0_spin"}),
+        ("unit-old", "unit-new", {"label": "became", **line, "id": "lineage-old_0_new"}),
+    ] == lines_of(src, "lineage")
+    stack = stack_of(src)
+    assert ["unit-x1", "unit-x2"] == [
+        s[2] for s in stack if s[0] == "edge" and s[3].get("class") == "part-of"
+    ]
