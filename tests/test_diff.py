@@ -232,3 +232,18 @@ def test_history_of_an_unknown_id_suggests(tl: Timeline) -> None:
     """An unknown id raises UnknownIdError with a did-you-mean."""
     with pytest.raises(orgdiff.UnknownIdError, match="did you mean `chen-li`"):
         tl.history("chen-lee")
+
+
+def test_the_leads_a_change_adds_and_drops_hold_for_a_change_made_by_hand() -> None:
+    """`Change` is public: one made by hand may give no leads on one side (`None`),
+    and a change of another kind adds and drops no leads."""
+    from orgdiff.diff import Change
+
+    first = Change(ChangeKind.UNIT_LEAD_CHANGED, "lab", before=None, after=("ada", "bo"))
+    assert (("ada", "bo"), ()) == (first.added_leads, first.dropped_leads)
+    gone = Change(ChangeKind.UNIT_LEAD_CHANGED, "lab", before=("ada", "bo"), after=None)
+    assert ((), ("ada", "bo")) == (gone.added_leads, gone.dropped_leads)
+    joined = Change(ChangeKind.UNIT_LEAD_CHANGED, "lab", before=("ada",), after=("bo", "ada"))
+    assert (("bo",), ()) == (joined.added_leads, joined.dropped_leads)
+    renamed = Change(ChangeKind.UNIT_RENAMED, "lab", before="Lab", after="Labs")
+    assert ((), ()) == (renamed.added_leads, renamed.dropped_leads)
