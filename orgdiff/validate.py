@@ -639,9 +639,9 @@ def _managers_in_branch_since(snap: Snapshot, since: _Since) -> Iterator[Found]:
     new or changed unit (a report's check reads the manager's unit only); and
     the people of a unit whose chain of ancestors changed (``moved_units``:
     the check walks up from the person's unit only, and a unit below a moved
-    one moved too). A person in a new unit, or whose manager is in one,
-    changed unit or reports to someone who did. Found in at most one C loop
-    over everyone."""
+    one moved too), and the reports of the people of a unit that came (who
+    may not have changed: their unit was missing before). Found in at most two
+    C loops over everyone."""
     changed = since.people
     old = since.before.people
     moved = since.moved_units()
@@ -652,6 +652,13 @@ def _managers_in_branch_since(snap: Snapshot, since: _Since) -> Iterator[Found]:
         for pid, person in changed.items()
         if (was := old.get(pid)) is None or was.unit != person.unit
     }
+    # And who is in a unit that came: unchanged, such a person may have been in
+    # a unit missing before (a problem of that snapshot), whose reports were
+    # then not checked against a branch.
+    if added := since.units_added:
+        unit_changed.update(
+            itertools.compress(people, map(added.__contains__, map(_UNIT, people.values())))
+        )
     again = dict.fromkeys(changed)
     if unit_changed or moved:
         persons = people.values()
