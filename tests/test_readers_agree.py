@@ -423,6 +423,12 @@ REFUSED: list[tuple[str, bool, str, list[tuple[int, int, str, str]]]] = [
         [(4, 6, "$.units.x", "expected a mapping (`key: value` lines), got `X`")],
     ),
     (
+        "a unit's note that is a list, its keys in another order than the file writer's",
+        False,
+        S + "  lab: {parent: org, name: Lab, note: [x]}\n",
+        [(6, 39, "$.units.lab.note", "expected text, got a list")],
+    ),
+    (
         "a lead listed twice",
         False,
         S + "  lab: {name: Lab, parent: org, lead: [ana, ana]}\n",
