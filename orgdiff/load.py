@@ -650,10 +650,28 @@ def _rest(
 ) -> tuple[Any, ...]:
     """An entry's values, in ``spec.order`` (``None`` where a key is not
     given), when its keys are not in that order: ``got`` holds what the entry
-    loop read before ``ev``, the event after them. Reads the rest the way
-    ``_Builder._values`` does and checks the keys as :meth:`_Spec.shape` does."""
+    loop read before ``ev``, the event after them; the rest is read by
+    :func:`_read_pairs`, as ``_Builder._values`` reads a whole entry."""
     keys = [name for name, value in zip(spec.order, got, strict=True) if value is not None]
     read = [value for value in got if value is not None]
+    _read_pairs(spec, nxt, ids, ev, keys, read)
+    given = dict(zip(keys, read, strict=True))
+    return tuple(given.get(name) for name in spec.order)
+
+
+def _read_pairs(
+    spec: _Spec,
+    nxt: Callable[[], Any],
+    ids: Callable[[Any], Any],
+    ev: Any,
+    keys: list[str],
+    read: list[Any],
+) -> _Shape:
+    """Read an entry's keys and values, from ``ev`` to the end of its mapping,
+    onto ``keys`` and ``read`` (text as read, a list of ids where ``spec``
+    takes one), and give the shape of its keys. Anything else (another kind of
+    value, empty text, a list where text goes, keys :meth:`_Spec.shape`
+    refuses) is for the careful way."""
     while ev.__class__ is ScalarEvent:
         keys.append(ev.value)
         ev = nxt()
@@ -670,8 +688,7 @@ def _rest(
     for i in shape.lists:
         if read[i].__class__ is not tuple:
             raise _Fallback
-    given = dict(zip(keys, read, strict=True))
-    return tuple(given.get(name) for name in spec.order)
+    return shape
 
 
 _SPECS = {
@@ -869,24 +886,8 @@ class _Builder:
     def _values(self, spec: _Spec) -> tuple[Any, ...]:
         """The fields (but the id) of the mapping just opened, in the class's
         order: converted, not yet shared (but lists of ids)."""
-        nxt = self._next
-        keys: list[str] = []
         read: list[Any] = []
-        while (ev := nxt()).__class__ is ScalarEvent:
-            keys.append(ev.value)
-            ev = nxt()
-            if ev.__class__ is ScalarEvent:
-                read.append(ev.value)
-            elif ev.__class__ is SequenceStartEvent and keys[-1] in spec.sequences:
-                read.append(self._ids(ev))
-            else:
-                raise _Fallback
-        if ev.__class__ is not MappingEndEvent or "" in read:
-            raise _Fallback
-        shape = spec.shape(tuple(keys))
-        for i in shape.lists:
-            if read[i].__class__ is not tuple:
-                raise _Fallback
+        shape = _read_pairs(spec, self._next, self._ids, self._next(), [], read)
         values: tuple[Any, ...] = shape.order(read + spec.pad)
         return self._convert(shape, values) if shape.convert else values
 
