@@ -23,8 +23,9 @@ from __future__ import annotations
 
 import os
 import sys
-import time
 from pathlib import Path
+
+from extra import run_each  # this folder is on sys.path when run as a script
 
 
 def main() -> None:
@@ -35,7 +36,7 @@ def main() -> None:
     import attrs  # noqa: F401
     import cattrs  # noqa: F401
     import click  # noqa: F401
-    import pytest
+    import pytest  # noqa: F401  (imported once, before the forks)
     import yaml  # noqa: F401
 
     import orgdiff.dates
@@ -46,33 +47,14 @@ def main() -> None:
     done = set()
     if os.path.exists(out):
         done = {line.split()[0] for line in Path(out).read_text().splitlines() if line.strip()}
-    here = str(Path.cwd())
-    names = [n.strip() for n in Path(names_file).read_text().splitlines() if n.strip()]
-    with open(out, "a", encoding="utf-8") as f:
-        for name in names:
-            if name in done:
-                continue
-            start = time.time()
-            pid = os.fork()
-            if pid == 0:
-                devnull = os.open(os.devnull, os.O_WRONLY)
-                os.dup2(devnull, 1)
-                os.dup2(devnull, 2)
-                os.environ["MUTANT_UNDER_TEST"] = name
-                opts = [
-                    "-p",
-                    "no:cacheprovider",
-                    "-q",
-                    "-x",
-                    "--no-cov",
-                    "-o",
-                    f"pythonpath={here}",
-                ]
-                os._exit(int(pytest.main([*opts, *args])))
-            _, status = os.waitpid(pid, 0)
-            code = os.waitstatus_to_exitcode(status)
-            f.write(f"{name} {code} {time.time() - start:.1f}\n")
-            f.flush()
+    run_each(
+        out,
+        names_file,
+        args,
+        lambda name: os.environ.__setitem__("MUTANT_UNDER_TEST", name),
+        opts=["--no-cov"],
+        done=done,
+    )
 
 
 if __name__ == "__main__":
