@@ -418,24 +418,29 @@ def test_summary_boxes_say_what_they_fold_and_what_the_diff_did() -> None:
     )
 
 
-def test_a_top_unit_too_big_folds_its_people_and_units_into_counted_boxes() -> None:
-    """A top unit with more people and units than the budget shows its lead and folds
-    the rest: "3 more units under HQ" and "… and 6 more people in HQ" (ids
-    ``more-units-hq``, ``more-people-hq``, class summary only); with room, a folded
-    team of one is "— 1 person"."""
+def _hq_with_three_teams() -> Snapshot:
+    """HQ, led by `boss`, with six direct reports and three one-person teams."""
     units = {"hq": Unit(id="hq", name="HQ", lead="boss")}
     people = {"boss": Person(id="boss", unit="hq")}
     people.update({f"r{i}": Person(id=f"r{i}", unit="hq", reports_to="boss") for i in range(6)})
     for k in range(3):
         units[f"t{k}"] = Unit(id=f"t{k}", name=f"Team {k}", parent="hq", lead=f"l{k}")
         people[f"l{k}"] = Person(id=f"l{k}", unit=f"t{k}", reports_to="boss")
-    snap = Snapshot(
+    return Snapshot(
         date=dt.date(2020, 1, 1),
         event="e",
         units=units,
         people=people,
         identities={p: Identity(id=p, name=p.upper()) for p in people},
     )
+
+
+def test_a_top_unit_too_big_folds_its_people_and_units_into_counted_boxes() -> None:
+    """A top unit with more people and units than the budget shows its lead and folds
+    the rest: "3 more units under HQ" and "… and 6 more people in HQ" (ids
+    ``more-units-hq``, ``more-people-hq``, class summary only); with room, a folded
+    team of one is "— 1 person"."""
+    snap = _hq_with_three_teams()
     grey = {
         "class": "summary",
         "color": COLOURS["unit"],
@@ -983,21 +988,9 @@ def test_a_lead_from_a_unit_above_heads_the_unit_they_lead() -> None:
 def test_the_boxes_of_what_an_open_unit_folds_stay_grey_whatever_the_diff_did() -> None:
     """The "more people" and "more units" boxes of a unit the diff changed are grey,
     of class summary only: the colour is the unit's, on its own box."""
-    units = {"hq": Unit(id="hq", name="HQ", lead="boss")}
-    people = {"boss": Person(id="boss", unit="hq")}
-    people.update({f"r{i}": Person(id=f"r{i}", unit="hq", reports_to="boss") for i in range(6)})
-    for k in range(3):
-        units[f"t{k}"] = Unit(id=f"t{k}", name=f"Team {k}", parent="hq", lead=f"l{k}")
-        people[f"l{k}"] = Person(id=f"l{k}", unit=f"t{k}", reports_to="boss")
-    a = Snapshot(
-        date=dt.date(2020, 1, 1),
-        event="e",
-        units=units,
-        people=people,
-        identities={p: Identity(id=p, name=p.upper()) for p in people},
-    )
+    a = _hq_with_three_teams()
     b = attrs.evolve(
-        a, date=dt.date(2021, 1, 1), units={**units, "hq": Unit(id="hq", name="HQ2", lead="boss")}
+        a, date=dt.date(2021, 1, 1), units={**a.units, "hq": Unit(id="hq", name="HQ2", lead="boss")}
     )
     src = render(orgdiff.diff(a, b), budget=4).source
     nodes = dot_nodes(src, "[sm]")
