@@ -195,6 +195,11 @@ class _Written(str):
     """An entry of a section already written as its lines (see :func:`_written`)."""
 
 
+class _Lines(str):
+    """A whole section already written as its lines, each ``  KEY: ...`` as
+    :func:`_fast` writes its entries (the HR import writes its people so)."""
+
+
 class _Plain(dict[str, bool]):
     """Whether a text is plain (``_PLAIN_FLOW``), remembered for one file: in a
     big org the same titles, unit ids and managers come back on every line."""
@@ -266,7 +271,11 @@ def _identity_written(pid: str, i: Identity, plain: _Plain) -> _Written | None:
     return _Written(f"  {pid}:\n    name: {name}\n")
 
 
-def _snapshot(snap: Snapshot, plain: _Plain | None = None) -> dict[str, Any]:
+def _snapshot(
+    snap: Snapshot, plain: _Plain | None = None, people: _Lines | None = None
+) -> dict[str, Any]:
+    """The document of a snapshot file; ``people`` is its people section
+    already written (then ``snap.people`` is not looked at)."""
     out: dict[str, Any] = {"date": snap.date.isoformat(), "event": snap.event}
     if snap.sources:
         out["sources"] = list(snap.sources)
@@ -281,7 +290,9 @@ def _snapshot(snap: Snapshot, plain: _Plain | None = None) -> dict[str, Any]:
             uid: _written(uid, f := _unit_fields(u), plain) or _entry(f)
             for uid, u in snap.units.items()
         }
-        if snap.people:
+        if people is not None:
+            out["people"] = people
+        elif snap.people:
             out["people"] = {
                 pid: _person_written(pid, p, plain) or _person(p) for pid, p in snap.people.items()
             }
@@ -290,12 +301,18 @@ def _snapshot(snap: Snapshot, plain: _Plain | None = None) -> dict[str, Any]:
     return out
 
 
-def _dataset(tl: Timeline, plain: _Plain | None = None) -> dict[str, Any]:
+def _dataset(
+    tl: Timeline, plain: _Plain | None = None, people: _Lines | None = None
+) -> dict[str, Any]:
+    """The document of ``dataset.yaml``; ``people`` is its people section
+    already written (then ``tl.people`` is not looked at)."""
     out: dict[str, Any] = {"name": tl.name}
     if tl.description is not None:
         out["description"] = tl.description
     out["sources"] = {key: _source(s) for key, s in tl.sources.items()}
-    if plain is None:
+    if people is not None:
+        out["people"] = people
+    elif plain is None:
         out["people"] = {pid: _identity(i) for pid, i in tl.people.items()}
     else:
         out["people"] = {
@@ -371,22 +388,31 @@ def _fast(doc: dict[str, Any], sections: tuple[str, ...]) -> str:
             rest.clear()
 
     for name, value in doc.items():
+        if type(value) is _Lines and value:
+            flush()
+            out.append(f"{name}:\n")
+            out.append(value)
+            continue
         if name not in sections or not isinstance(value, dict) or not value:
             rest[name] = value
             continue
         flush()
         out.append(f"{name}:\n")
         for key, entry in value.items():
-            if type(entry) is _Written:
-                out.append(entry)
-                continue
-            line = _fast_entry(key, entry) if type(entry) in _FAST_TYPES else None
-            if line is None:
-                # Written in a section of its own, whose heading is then dropped.
-                line = _emit({name: {key: entry}}).split("\n", 1)[1]
-            out.append(line)
+            out.append(entry if type(entry) is _Written else _entry_text(name, key, entry))
     flush()
     return "".join(out)
+
+
+def _entry_text(section: str, key: str, entry: Any) -> str:
+    """The lines of ``key: entry`` in ``section``, as :func:`_fast` writes them."""
+    if type(entry) is _Written:
+        return entry
+    line = _fast_entry(key, entry) if type(entry) in _FAST_TYPES else None
+    if line is None:
+        # Written in a section of its own, whose heading is then dropped.
+        line = _emit({section: {key: entry}}).split("\n", 1)[1]
+    return line
 
 
 def dump(obj: Snapshot | Timeline) -> str:

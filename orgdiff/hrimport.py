@@ -29,7 +29,7 @@ import os
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 import attrs
@@ -267,6 +267,91 @@ def _managers_row_by_row(export: Export, ids: set[str], out: _Problems) -> dict[
     return managers
 
 
+def _new_person_ids(
+    bases: Iterable[tuple[str, str]], people_ids: dict[str, str], taken: set[str]
+) -> None:
+    """Give each new employee of ``bases`` (``(slug of the name, employee id)``)
+    a person id in ``people_ids``: the slug, else the slug numbered (see
+    :func:`_fresh`), in the order of the pairs, so that the ids do not depend on
+    the rows' order. ``taken`` (the ids in use) takes the new ones."""
+    tried: dict[str, int] = {}
+    for base, emp in sorted(bases):
+        if base and base not in taken:  # what _fresh would give, without the call
+            taken.add(base)
+            people_ids[emp] = base
+        else:
+            people_ids[emp] = _fresh(base, taken, "person", tried)
+
+
+def _inferred_parents(above: Mapping[str, Sequence[str]]) -> dict[str, str | None]:
+    """Each department's parent, from ``above`` (the departments of its heads'
+    managers): the most frequent (on a tie the first by name), or ``None``."""
+    parent: dict[str, str | None] = {}
+    for d, depts in above.items():
+        counts = Counter(depts)
+        parent[d] = min(counts, key=lambda x: (-counts[x], x)) if counts else None
+    return parent
+
+
+class _Tree:
+    """The units' tree from ``parent`` (department -> parent department, with
+    no cycle), which it completes: the root (the one top department, else one
+    named after the dataset), each department's unit id (kept for the known
+    department names of ``known``, else the slug of the name), ``order`` (tree
+    order, children by name), and ``index`` and ``size``: a department's
+    subtree is the run of ``order`` from its index, ``size`` long (pre-order),
+    an ancestor test in constant time."""
+
+    def __init__(
+        self, parent: dict[str, str | None], known: Mapping[str, str], root_name: str
+    ) -> None:
+        tops = sorted(d for d, p in parent.items() if p is None)
+        if len(tops) > 1:
+            root = root_name
+            while root in parent and parent[root] is not None:
+                root += " (all)"
+            for d in tops:
+                if d != root:
+                    parent[d] = root
+            parent.setdefault(root, None)
+        self.parent = parent
+        unit_ids = dict(known)
+        taken = set(unit_ids.values())
+        tried: dict[str, int] = {}
+        for d in sorted(d for d in parent if d not in unit_ids):
+            unit_ids[d] = _fresh(slug(d), taken, "unit", tried)
+        self.unit_ids = unit_ids
+        children: dict[str | None, list[str]] = {}
+        for d, p in parent.items():
+            children.setdefault(p, []).append(d)
+        order: list[str] = []
+        stack = sorted(children.get(None, []), reverse=True)
+        while stack:
+            d = stack.pop()
+            order.append(d)
+            stack.extend(sorted(children.get(d, []), reverse=True))
+        self.order = order
+        self.index = {d: i for i, d in enumerate(order)}
+        size = dict.fromkeys(order, 1)
+        for d in reversed(order):
+            if (p := parent[d]) is not None:
+                size[p] += size[d]
+        self.size = size
+
+    def units(self, leads: Mapping[str, Iterable[str]]) -> dict[str, Unit]:
+        """The units in tree order, each led by ``leads`` (department -> person ids)."""
+        ids, parent = self.unit_ids, self.parent
+        return {
+            ids[d]: Unit(
+                ids[d],
+                d,
+                parent=ids[p] if (p := parent[d]) is not None else None,
+                leads=tuple(sorted(leads.get(d, ()))),
+            )
+            for d in self.order
+        }
+
+
 @frozen
 class Built:
     snapshot: Snapshot
@@ -296,16 +381,11 @@ def snapshot_of(
 
     # Person ids: kept for known employees, new ones from their names.
     people_ids = dict(registry.people)
-    taken = set(people_ids.values()) | set(identities)
-    tried: dict[str, int] = {}
-    for base, emp in sorted(
-        (slug(r.name), r.employee_id) for r in rows if r.employee_id not in people_ids
-    ):
-        if base and base not in taken:  # what _fresh would give, without the call
-            taken.add(base)
-            people_ids[emp] = base
-        else:
-            people_ids[emp] = _fresh(base, taken, "person", tried)
+    _new_person_ids(
+        ((slug(r.name), r.employee_id) for r in rows if r.employee_id not in people_ids),
+        people_ids,
+        set(people_ids.values()) | set(identities),
+    )
     pid = people_ids
 
     # Departments, their heads and parents.
@@ -335,9 +415,12 @@ def snapshot_of(
             if p is not None and p not in members:
                 parent.setdefault(p, None)
     else:
-        for d, hs in heads.items():
-            above = Counter(dept_of[m] for h in hs if (m := managers[h.employee_id]) is not None)
-            parent[d] = min(above, key=lambda x: (-above[x], x)) if above else None
+        parent = _inferred_parents(
+            {
+                d: [dept_of[m] for h in hs if (m := managers[h.employee_id]) is not None]
+                for d, hs in heads.items()
+            }
+        )
     # Department cycles: each department on one reports it, starting from itself.
     for cycle in _cycles(parent):
         for k, d in enumerate(cycle):
@@ -346,50 +429,9 @@ def snapshot_of(
     if out.found:
         raise ExportError(out.found)
 
-    # The root: the one top department, else one named after the dataset.
-    tops = sorted(d for d, p in parent.items() if p is None)
-    if len(tops) > 1:
-        root = root_name
-        while root in parent and parent[root] is not None:
-            root += " (all)"
-        for d in tops:
-            if d != root:
-                parent[d] = root
-        parent.setdefault(root, None)
-
-    # Unit ids: kept for known department names, new ones from the names.
-    unit_ids = dict(registry.units)
-    utaken = set(unit_ids.values())
-    utried: dict[str, int] = {}
-    for d in sorted(d for d in parent if d not in unit_ids):
-        unit_ids[d] = _fresh(slug(d), utaken, "unit", utried)
-
-    # Units in tree order, children by name; people by unit, leads first.
-    children: dict[str | None, list[str]] = {}
-    for d, p in parent.items():
-        children.setdefault(p, []).append(d)
-    order: list[str] = []
-    stack = sorted(children.get(None, []), reverse=True)
-    while stack:
-        d = stack.pop()
-        order.append(d)
-        stack.extend(sorted(children.get(d, []), reverse=True))
-    # A department's subtree is the run of ``order`` from it (pre-order): an
-    # ancestor test in constant time, without a set of ancestors per department.
-    index = {d: i for i, d in enumerate(order)}
-    size = dict.fromkeys(order, 1)
-    for d in reversed(order):
-        if (p := parent[d]) is not None:
-            size[p] += size[d]
-    units = {
-        unit_ids[d]: Unit(
-            unit_ids[d],
-            d,
-            parent=unit_ids[p] if (p := parent[d]) is not None else None,
-            leads=tuple(sorted(pid[h.employee_id] for h in heads.get(d, []))),
-        )
-        for d in order
-    }
+    tree = _Tree(parent, registry.units, root_name)
+    unit_ids, order, index, size = tree.unit_ids, tree.order, tree.index, tree.size
+    units = tree.units({d: [pid[h.employee_id] for h in hs] for d, hs in heads.items()})
     # Each department's members by person id (one sort for all), leads first.
     by_id: dict[str, list[tuple[str, Row]]] = {}
     for entry in sorted(((pid[r.employee_id], r) for r in rows), key=operator.itemgetter(0)):
@@ -520,12 +562,7 @@ def plan_import(
         inferred: tuple[object, ...] = ()
         if snaps:
             snap, inferred = apply_lineage(snaps[-1], snap, **keep)  # type: ignore[arg-type]
-        # A rename keeps the earlier id: department names now point to the ids in use.
-        in_use = {u.name: u.id for u in snap.units.values()}
-        ids_used = set(in_use.values())
-        units_map = {n: i for n, i in built.registry.units.items() if i not in ids_used}
-        units_map.update(in_use)
-        registry = Registry(built.registry.people, dict(sorted(units_map.items())))
+        registry = _registry_after(built.registry, snap)
         identities = built.identities
         snap = attrs.evolve(snap, event=_event(snaps[-1] if snaps else None, snap, export))
         snaps.append(snap)
@@ -552,6 +589,16 @@ def plan_import(
         dict(sorted(registry.people.items())), registry.units
     ).dump()
     return Plan(root, files, tl, tuple(notes))
+
+
+def _registry_after(built: Registry, snap: Snapshot) -> Registry:
+    """The registry after an import of ``snap``: a rename keeps the earlier id,
+    so department names point to the unit ids in use."""
+    in_use = {u.name: u.id for u in snap.units.values()}
+    ids_used = set(in_use.values())
+    units_map = {n: i for n, i in built.units.items() if i not in ids_used}
+    units_map.update(in_use)
+    return Registry(built.people, dict(sorted(units_map.items())))
 
 
 def _event(before: Snapshot | None, after: Snapshot, export: Export) -> str:
