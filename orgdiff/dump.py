@@ -195,9 +195,14 @@ class _Written(str):
     """An entry of a section already written as its lines (see :func:`_written`)."""
 
 
-class _Lines(str):
+class _Lines:
     """A whole section already written as its lines, each ``  KEY: ...`` as
     :func:`_fast` writes its entries (the HR import writes its people so)."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
 
 
 class _Plain(dict[str, bool]):
@@ -259,6 +264,27 @@ def _person_written(pid: str, p: Person, plain: _Plain) -> _Written | None:
     return _Written(f"  {pid}:\n    title: {title}\n    unit: {unit}\n    reports_to: {boss}\n")
 
 
+def _unit_written(uid: str, u: Unit, plain: _Plain) -> _Written | None:
+    """:func:`_written` of a unit, quicker for the usual one: a name, a parent
+    and one lead, confirmed, with no lineage, no sources and no note."""
+    parent = u.parent
+    if (
+        parent is None
+        or len(u.leads) != 1
+        or u.from_
+        or u.confidence is not Confidence.CONFIRMED
+        or u.sources
+        or u.note is not None
+    ):
+        return _written(uid, _unit_fields(u), plain)
+    name, lead = u.name, u.leads[0]
+    if not (plain[uid] and plain[name] and plain[parent] and plain[lead]):
+        return None
+    if 26 + len(name) + len(parent) + len(lead) <= FLOW_WIDTH:
+        return _Written(f"  {uid}: {{name: {name}, parent: {parent}, lead: {lead}}}\n")
+    return _Written(f"  {uid}:\n    name: {name}\n    parent: {parent}\n    lead: {lead}\n")
+
+
 def _identity_written(pid: str, i: Identity, plain: _Plain) -> _Written | None:
     """:func:`_written` of a registered person, quicker when there are no aliases."""
     name = i.name
@@ -287,8 +313,7 @@ def _snapshot(
             out["people"] = {pid: _person(p) for pid, p in snap.people.items()}
     else:
         out["units"] = {
-            uid: _written(uid, f := _unit_fields(u), plain) or _entry(f)
-            for uid, u in snap.units.items()
+            uid: _unit_written(uid, u, plain) or _unit(u) for uid, u in snap.units.items()
         }
         if people is not None:
             out["people"] = people
@@ -388,10 +413,10 @@ def _fast(doc: dict[str, Any], sections: tuple[str, ...]) -> str:
             rest.clear()
 
     for name, value in doc.items():
-        if type(value) is _Lines and value:
+        if type(value) is _Lines:
             flush()
             out.append(f"{name}:\n")
-            out.append(value)
+            out.append(value.text)
             continue
         if name not in sections or not isinstance(value, dict) or not value:
             rest[name] = value

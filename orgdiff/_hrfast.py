@@ -1,0 +1,397 @@
+"""The first import of one export into a new dataset, from its columns to text.
+
+:func:`orgdiff.hrimport.plan_import` reads an export into rows, builds a model
+of every person, validates the timeline and writes each model as YAML: at
+100,000 people, about 25 times a bare ``csv.reader`` pass over the file. The
+first import of one export into a new dataset, the usual first step and the
+biggest, is done here instead, column by column: each step is a loop in C
+(``map``, ``zip``, ``sorted``, ``str.join``, set and dict operations) over a
+column, with Python loops only over departments and over the few rows that
+need more (heads of departments, text that YAML must quote). No model is
+built for a person; the people sections of the three files are written
+straight from the columns.
+
+It takes an export when nothing in it needs the careful path's attention, and
+gives ``None`` for any other, which the careful path then reads, reporting what
+is wrong. It takes:
+
+- any encoding and separator :func:`orgdiff.formats.csv.read_csv` reads, and
+  explicit column maps;
+- rows at least as wide as the header (so no blank lines);
+- in the mapped columns it reads, cells that are printable, with no run of
+  spaces (quoted line breaks are not printable), and an id, a name and a
+  department in every row;
+- managers by employee id (no email, name or parent-department column),
+  unique employee ids, each manager in the export, nobody their own, no
+  manager cycle and no department cycle.
+
+What it writes is what the careful path writes, byte for byte, with the same
+notes: tests/test_hrfast.py checks it on generated exports, plain and hostile.
+It does not run :func:`orgdiff.validate.validate` on the whole timeline: the
+import's own checks and the form of what it builds (one root, each unit's
+leads its members, reporting lines inside a branch of units and the others as
+relations, slugs for ids) leave nothing for it to find in the people; the
+dataset, the snapshot and its units are checked as validate checks them,
+without the people, and the ids and texts of the people with validate's own
+many-at-once checks.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import operator
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from itertools import compress, repeat
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .hrimport import Plan
+
+_FULL_NAME = "{} {}".format
+# The bytes of printable ASCII text, and the line breaks.
+_PRINTABLE = bytes(range(0x20, 0x7F)) + b"\r\n"
+
+
+class _Refused(Exception):
+    """The export needs the careful path."""
+
+
+def plan_first(
+    root: Path,
+    file: str,
+    date: dt.date,
+    *,
+    ds_name: str,
+    columns: Mapping[str, str] | None,
+) -> Plan | None:
+    """The plan of importing ``file`` (for ``date``) into the new dataset
+    ``root`` named ``ds_name``, or ``None`` when the export needs the careful path."""
+    from .errors import OrgdiffError
+
+    try:
+        return _plan(root, file, date, ds_name, columns)
+    except (_Refused, OrgdiffError, csv.Error, OSError):
+        return None
+
+
+def _split(
+    text: str, sep: str, raw: bytes | None, wanted: Callable[[list[str]], Iterable[int]]
+) -> tuple[dict[int, list[str]], bool] | None:
+    """The cells of the columns ``wanted`` (given the header) of quote-free
+    text, and whether every cell is known clean: printable, with no run of
+    spaces and none at either end (``raw``, when given, is the text's bytes). ``None`` for text with quotes,
+    or lines of different numbers of cells (blank lines too): for ``csv.reader``.
+
+    The text is split at its line breaks and separators in a few C calls (what
+    ``csv.reader`` reads, quicker), 64 KiB at a time: the cells of other
+    columns go with each piece, and their memory serves the next one. In a
+    piece, each line break becomes a NUL and a separator, and the piece is
+    split at the separators: its lines are all as wide as the header when every
+    NUL ends a cell of the last column."""
+    if '"' in text or "\x00" in text:
+        return None
+    eol = "\r\n" if "\r\n" in text else "\n"
+    if text.count("\r") != (0 if eol == "\n" else text.count("\n")):
+        return None  # a line break other than the file's
+    clean = text.isascii() and "  " not in text
+    if clean:
+        data = raw if raw is not None else text.encode("ascii")
+        clean = not data.translate(None, _PRINTABLE)
+    if text.endswith(eol):
+        text = text[: -len(eol)]
+    start = text.find(eol)
+    if start < 0:
+        return None  # a header alone
+    header = text[:start].split(sep)
+    width = len(header)
+    out: dict[int, list[str]] = {i: [] for i in wanted(header)}
+    start += len(eol)
+    while start < len(text):
+        end = text.find(eol, start + _PIECE)
+        end = len(text) if end < 0 else end
+        lines = text.count(eol, start, end) + 1
+        piece = text[start:end].replace(eol, "\x00" + sep)
+        cells = piece.split(sep)
+        ends = "".join(cells[width - 1 :: width])
+        if len(cells) != width * lines or ends.count("\x00") != lines - 1:
+            return None
+        if clean and (
+            cells[0][:1] == " "
+            or cells[-1][-1:] == " "
+            or any(p in piece for p in (f"{sep} ", f" {sep}", " \x00"))
+        ):
+            clean = False
+        for i, kept in out.items():
+            kept += ends.split("\x00") if i == width - 1 else cells[i::width]
+        start = end + len(eol)
+    return out, clean
+
+
+#: The size of the pieces :func:`_split` splits at once.
+_PIECE = 1 << 16
+
+
+def _cleaned(cells: Sequence[str], clean: bool) -> Sequence[str]:
+    """A column's cells as the careful reader has them, when that is all they
+    need: printable, no run of spaces, stripped (known when ``clean``; else
+    looked at, and _Refused if not)."""
+    if clean:
+        return cells
+    joined = "|".join(cells)
+    if "  " in joined or not joined.isprintable():
+        raise _Refused
+    return list(map(str.strip, cells))
+
+
+def _plan(
+    root: Path, file: str, date: dt.date, ds_name: str, explicit: Mapping[str, str] | None
+) -> Plan:
+    from .dump import (
+        _PLAIN_FLOW,
+        FLOW_WIDTH,
+        _dataset,
+        _entry_text,
+        _fast,
+        _identity,
+        _identity_written,
+        _Lines,
+        _person,
+        _person_written,
+        _Plain,
+        _snapshot,
+    )
+    from .formats.csv import ColumnMap, _decode, _delimiter
+    from .hrimport import (
+        HR_IDS_FILE,
+        Plan,
+        Registry,
+        _inferred_parents,
+        _new_person_ids,
+        _registry_after,
+        _Tree,
+        slug,
+    )
+    from .load import DATASET_FILE, SNAPSHOTS_DIR
+    from .model import Identity, Person, Relation, Snapshot, Source, Timeline
+    from .validate import (
+        _cycles,
+        ids_are_well_formed,
+        no_unit_cycle,
+        one_root,
+        registry_is_well_formed,
+        texts_are_clean,
+        unit_parents_exist,
+    )
+
+    with open(file, "rb") as fh:
+        raw = fh.read()
+    text, encoding = _decode(raw, file)
+    sep = _delimiter(text)
+    idx: dict[str, int] = {}
+
+    def wanted(header: list[str]) -> Iterable[int]:
+        _, found = ColumnMap.resolve([h.strip() for h in header], explicit, file=file)
+        if found.keys() & {"manager_email", "manager_name", "department_parent"}:
+            raise _Refused
+        idx.update(found)
+        return set(found.values())
+
+    split = _split(text, sep, raw if encoding == "utf-8" else None, wanted)
+    del raw
+    if split is not None:
+        cells, clean = split
+    else:
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=False))
+        if len(rows) < 2 or min(map(len, rows)) < len(rows[0]):
+            raise _Refused  # rows may be wider than the header, not narrower
+        cells = {i: list(map(operator.itemgetter(i), rows[1:])) for i in wanted(rows[0])}
+        clean = False
+        del rows  # only the mapped cells are kept
+    del text, split
+    fields = ("employee_id", "department", "title", "manager_id", "name", "first_name", "last_name")
+    got = {f: _cleaned(cells[idx[f]], clean) for f in fields if f in idx}
+    del cells
+    n = len(got["employee_id"])
+    blank = [""] * n  # for a field not mapped
+    emps, depts, titles, mgrs = (got.get(f, blank) for f in fields[:4])
+    if "name" in got:
+        names = got["name"]
+    else:
+        first, last = got.pop("first_name", blank), got.pop("last_name", blank)
+        if "" in first or "" in last:
+            names = [f"{a} {b}" if a and b else a or b for a, b in zip(first, last, strict=True)]
+        else:
+            names = [f"{a} {b}" for a, b in zip(first, last, strict=True)]
+        del first, last
+    del got
+    joined = "\n".join(names)
+
+    if not n or "" in emps or "" in names or "" in depts:
+        raise _Refused
+
+    # Managers by row: ``up[i]`` is the row of row i's manager, n for none.
+    # Each manager is in the export (the blank ones are all the n's), nobody
+    # their own, and there is no cycle: jumping up 2, 4, 8... levels at a time
+    # (a C pass each), every walk soon reaches n.
+    at = dict(zip(emps, range(n), strict=True))
+    if len(at) != n:
+        raise _Refused  # a duplicate employee id
+    up = list(map(at.get, mgrs, repeat(n)))
+    if up.count(n) != mgrs.count("") or any(map(operator.eq, up, range(n))):
+        raise _Refused
+    jump = [*up, n]
+    for _ in range(9):
+        if jump.count(n) == n + 1:
+            break
+        jump = list(map(jump.__getitem__, jump))
+    else:
+        if next(_cycles(dict(enumerate(up))), None) is not None:  # type: ignore[arg-type]
+            raise _Refused
+
+    # Person ids: the slugs of the names, numbered where they repeat. Names of
+    # ASCII letters and digits between single spaces (the usual ones) are
+    # slugged at once: lower case, a hyphen for a space; they are plain YAML.
+    simple = joined.isascii() and joined.replace(" ", "").replace("\n", "").isalnum()
+    bases = joined.lower().replace(" ", "-").split("\n") if simple else list(map(slug, names))
+    pids: list[str] = bases
+    if "" in bases or len(set(bases)) != n:
+        found: dict[str, str] = {}
+        _new_person_ids(zip(bases, emps, strict=True), found, set())
+        pids = list(map(found.__getitem__, emps))
+
+    # Departments, numbered: their heads (whose manager is outside, or who
+    # have none), parents, the tree of units.
+    dnames = list(dict.fromkeys(depts))
+    number = {d: k for k, d in enumerate(dnames)}
+    drow = list(map(number.__getitem__, depts))
+    up_d = list(map([*drow, -1].__getitem__, up))
+    head = list(map(operator.ne, up_d, drow))
+    above: list[list[str]] = [[] for _ in dnames]
+    leads: dict[str, list[str]] = {}
+    for i in compress(range(n), head):
+        leads.setdefault(depts[i], []).append(pids[i])
+        if (a := up_d[i]) >= 0:
+            above[drow[i]].append(dnames[a])
+    parent = _inferred_parents(dict(zip(dnames, above, strict=True)))
+    if next(_cycles(parent), None) is not None:
+        raise _Refused
+    tree = _Tree(parent, {}, ds_name)
+    units = tree.units(leads)
+    uid = [tree.unit_ids[d] for d in dnames]
+    index = [tree.index[d] for d in dnames]
+    size = [tree.size[d] for d in dnames]
+
+    # People in the snapshot's order: by unit in tree order, leads first, by id.
+    by_pid = sorted(range(n), key=pids.__getitem__)
+    rank = [2 * k for k in index]
+    place = list(map(operator.add, map(rank.__getitem__, drow), map(operator.not_, head)))
+    order = sorted(by_pid, key=place.__getitem__)
+    # Reporting lines, but a head's manager in another branch of units is a relation.
+    rts: list[str | None] = list(map([*pids, None].__getitem__, up))
+    relations = []
+    for i in compress(order, map(head.__getitem__, order)):
+        if (a := up_d[i]) >= 0 and not index[a] <= index[drow[i]] < index[a] + size[a]:
+            relations.append(Relation("reports-to", pids[i], pids[up[i]]))
+            rts[i] = None
+
+    # What validate checks of the dataset, the snapshot and its units.
+    name = Path(file).name
+    key = f"hr-export-{date.isoformat()}"
+    event = f"Imported from the HR export {name}"
+    sources = {key: Source(key, f"HR export of {date.isoformat()} ({name})")}
+    skeleton = Snapshot(date, event, units, {}, tuple(relations), sources=(key,))
+    tl = Timeline(ds_name, (skeleton,), sources=sources)
+    checks = [registry_is_well_formed(tl), ids_are_well_formed(skeleton)]
+    checks += [texts_are_clean(skeleton), one_root(skeleton)]
+    checks += [unit_parents_exist(skeleton), no_unit_cycle(skeleton)]
+    if any(next(c, None) is not None for c in checks):
+        raise _Refused
+
+    plain = _Plain()
+
+    # The snapshot's people: a line each, as dump._person_written writes a
+    # title, a unit and a manager in plain text, and the odd ones as dump
+    # writes them. Lines are made in the rows' order and joined in the
+    # snapshot's: each row's texts are looked at once, in the order they lie
+    # in memory, which is what takes the time.
+    urow = list(map(uid.__getitem__, drow))
+    lines = [
+        f"  {p}: {{title: {t}, unit: {u}, reports_to: {r}}}\n"
+        for p, t, u, r in zip(pids, titles, urow, rts, strict=True)
+    ]
+    odd = set(compress(range(n), map(operator.is_, rts, repeat(None))))
+    texts = set(titles)  # "" (no title) is not plain: its rows are odd ones
+    unplain = {t for t in texts | set(uid) if not plain[t]}
+    if unplain:
+        odd.update(compress(range(n), map(unplain.__contains__, titles)))
+        odd.update(compress(range(n), map(unplain.__contains__, urow)))
+    if 31 + max(map(len, texts), default=0) + max(map(len, uid)) + max(map(len, pids)) > FLOW_WIDTH:
+        odd.update(
+            k
+            for k, (t, u, r) in enumerate(zip(titles, urow, rts, strict=True))
+            if r and 31 + len(t) + len(u) + len(r) > FLOW_WIDTH
+        )
+    for k in odd:
+        person = Person(pids[k], urow[k], titles[k] or None, rts[k])
+        entry = _person_written(pids[k], person, plain) or _person(person)
+        lines[k] = _entry_text("people", pids[k], entry)
+    people = _Lines("".join(map(lines.__getitem__, order)))
+    snapshot_text = _fast(_snapshot(skeleton, plain, people=people), ("units", "people"))
+
+    # dataset.yaml: the people registry, by id.
+    lines = [f"  {p}: {{name: {nm}}}\n" for p, nm in zip(pids, names, strict=True)]
+    odd = (
+        set()
+        if simple
+        else set(compress(range(n), map(operator.not_, map(_PLAIN_FLOW.fullmatch, names))))
+    )
+    if max(map(len, names)) + 8 > FLOW_WIDTH:
+        odd.update(k for k, nm in enumerate(names) if len(nm) + 8 > FLOW_WIDTH)
+    for k in odd:
+        identity = Identity(pids[k], names[k])
+        entry = _identity_written(pids[k], identity, plain) or _identity(identity)
+        lines[k] = _entry_text("people", pids[k], entry)
+    people = _Lines("".join(map(lines.__getitem__, by_pid)))
+    dataset_text = _fast(_dataset(tl, plain, people=people), ("people",))
+
+    # hr-ids.yaml: employee id -> person id, by employee id.
+    lines = [f"  {e}: {p}\n" for e, p in zip(emps, pids, strict=True)]
+    if not _all_words(emps):
+        for k in compress(range(n), map(operator.not_, map(_PLAIN_FLOW.fullmatch, emps))):
+            lines[k] = _entry_text("people", emps[k], pids[k])
+    people = _Lines("".join(map(lines.__getitem__, sorted(range(n), key=emps.__getitem__))))
+    registry = _registry_after(Registry({}, tree.unit_ids), skeleton)
+    ids_text = Registry.dump_with(people, registry.units)
+
+    files = {
+        root / SNAPSHOTS_DIR / f"{date.isoformat()}.yaml": snapshot_text,
+        root / DATASET_FILE: dataset_text,
+        root / HR_IDS_FILE: ids_text,
+    }
+    notes = [f"{file}: read as {encoding}"] if encoding != "utf-8" else []
+    notes.append(f"{file}: {date}: {n} people in {len(units)} units")
+    return Plan(root, files, None, tuple(notes))
+
+
+# Employee ids that are plain YAML without a closer look: ASCII letters,
+# digits and ``._/()'-`` (no spaces), a letter or digit first.
+_WORD_BYTES = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._/()'-\n"
+_ALNUM = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
+
+
+def _all_words(values: Sequence[str]) -> bool:
+    """Whether every value is plain YAML of one word (``_PLAIN_FLOW`` without
+    spaces), looked at in a few C passes over the values joined."""
+    joined = "\n".join(values)
+    if not joined.isascii():
+        return False
+    data = joined.encode("ascii")
+    return (
+        not data.translate(None, _WORD_BYTES)
+        and data.count(b"\n") == len(values) - 1
+        and not data.endswith(b"\n")
+        and set(map(operator.itemgetter(0), values)) <= _ALNUM
+    )
