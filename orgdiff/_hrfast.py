@@ -41,7 +41,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
 import operator
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from itertools import compress, repeat
 from pathlib import Path
@@ -121,7 +123,9 @@ def _split(
         if clean and (
             cells[0][:1] == " "
             or cells[-1][-1:] == " "
-            or any(p in piece for p in (f"{sep} ", f" {sep}", " \x00"))
+            or " \x00" in ends  # a space that ends a line
+            or f"{sep} " in piece
+            or f" {sep}" in piece
         ):
             clean = False
         for i, kept in out.items():
@@ -134,16 +138,18 @@ def _split(
 _PIECE = 1 << 16
 
 
-def _cleaned(cells: Sequence[str], clean: bool) -> Sequence[str]:
+def _cleaned(cells: Sequence[str], clean: bool, compact: bool) -> Sequence[str]:
     """A column's cells as the careful reader has them, when that is all they
     need: printable, no run of spaces, stripped (known when ``clean``; else
-    looked at, and _Refused if not)."""
-    if clean:
-        return cells
-    joined = "|".join(cells)
-    if "  " in joined or not joined.isprintable():
-        raise _Refused
-    return list(map(str.strip, cells))
+    looked at, and _Refused if not). ``compact``: as new strings, side by side
+    in memory (the split leaves a column's cells among the other columns'), for
+    a column that later passes look at several times: each is quicker for it."""
+    if not clean:
+        joined = "|".join(cells)
+        if "  " in joined or not joined.isprintable():
+            raise _Refused
+        cells = list(map(str.strip, cells))
+    return "\n".join(cells).split("\n") if compact else cells
 
 
 def _plan(
@@ -212,7 +218,7 @@ def _plan(
         del rows  # only the mapped cells are kept
     del text, split
     fields = ("employee_id", "department", "title", "manager_id", "name", "first_name", "last_name")
-    got = {f: _cleaned(cells[idx[f]], clean) for f in fields if f in idx}
+    got = {f: _cleaned(cells[idx[f]], clean, f in fields[:4]) for f in fields if f in idx}
     del cells
     n = len(got["employee_id"])
     blank = [""] * n  # for a field not mapped
@@ -228,19 +234,20 @@ def _plan(
         del first, last
     del got
     joined = "\n".join(names)
-
-    if not n or "" in emps or "" in names or "" in depts:
-        raise _Refused
+    if not joined or joined[0] == "\n" or joined[-1] == "\n" or "\n\n" in joined:
+        raise _Refused  # a blank name
 
     # Managers by row: ``up[i]`` is the row of row i's manager, n for none.
-    # Each manager is in the export (the blank ones are all the n's), nobody
-    # their own, and there is no cycle: jumping up 2, 4, 8... levels at a time
-    # (a C pass each), every walk soon reaches n.
+    # Each manager is in the export, nobody their own, and there is no cycle:
+    # jumping up 2, 4, 8... levels at a time (a C pass each), every walk soon
+    # reaches n.
     at = dict(zip(emps, range(n), strict=True))
-    if len(at) != n:
-        raise _Refused  # a duplicate employee id
-    up = list(map(at.get, mgrs, repeat(n)))
-    if up.count(n) != mgrs.count("") or any(map(operator.eq, up, range(n))):
+    if len(at) != n or "" in at:
+        raise _Refused  # a duplicate or blank employee id
+    at[""] = n
+    up = list(map(at.get, mgrs, repeat(-1)))
+    del at[""]
+    if -1 in up or any(map(operator.eq, up, range(n))):
         raise _Refused
     jump = [*up, n]
     for _ in range(9):
@@ -257,32 +264,35 @@ def _plan(
     simple = joined.isascii() and joined.replace(" ", "").replace("\n", "").isalnum()
     bases = joined.lower().replace(" ", "-").split("\n") if simple else list(map(slug, names))
     pids: list[str] = bases
-    if "" in bases or len(set(bases)) != n:
+    if (not simple and "" in bases) or len(set(bases)) != n:
         found: dict[str, str] = {}
         _new_person_ids(zip(bases, emps, strict=True), found, set())
         pids = list(map(found.__getitem__, emps))
 
-    # Departments, numbered: their heads (whose manager is outside, or who
-    # have none), parents, the tree of units.
-    dnames = list(dict.fromkeys(depts))
-    number = {d: k for k, d in enumerate(dnames)}
-    drow = list(map(number.__getitem__, depts))
+    # Departments, each numbered by its first row (``drow[i]`` is row i's
+    # department's): their heads (whose manager is outside, or who have none),
+    # parents, the tree of units; per department lists are indexed by number.
+    number: dict[str, int] = {}
+    drow = list(map(number.setdefault, depts, itertools.count()))
+    if "" in number:
+        raise _Refused  # no department
     up_d = list(map([*drow, -1].__getitem__, up))
     head = list(map(operator.ne, up_d, drow))
-    above: list[list[str]] = [[] for _ in dnames]
+    above: dict[str, list[str]] = {d: [] for d in number}
     leads: dict[str, list[str]] = {}
     for i in compress(range(n), head):
         leads.setdefault(depts[i], []).append(pids[i])
         if (a := up_d[i]) >= 0:
-            above[drow[i]].append(dnames[a])
-    parent = _inferred_parents(dict(zip(dnames, above, strict=True)))
+            above[depts[i]].append(depts[a])
+    parent = _inferred_parents(above)
     if next(_cycles(parent), None) is not None:
         raise _Refused
     tree = _Tree(parent, {}, ds_name)
     units = tree.units(leads)
-    uid = [tree.unit_ids[d] for d in dnames]
-    index = [tree.index[d] for d in dnames]
-    size = [tree.size[d] for d in dnames]
+    uid: list[str] = [""] * n
+    index, size = [0] * n, [0] * n
+    for d, k in number.items():
+        uid[k], index[k], size[k] = tree.unit_ids[d], tree.index[d], tree.size[d]
 
     # People in the snapshot's order: by unit in tree order, leads first, by id.
     by_pid = sorted(range(n), key=pids.__getitem__)
@@ -324,11 +334,15 @@ def _plan(
     ]
     odd = set(compress(range(n), map(operator.is_, rts, repeat(None))))
     texts = set(titles)  # "" (no title) is not plain: its rows are odd ones
-    unplain = {t for t in texts | set(uid) if not plain[t]}
+    unit_ids = set(tree.unit_ids.values())
+    unplain = {t for t in texts | unit_ids if not plain[t]}
     if unplain:
         odd.update(compress(range(n), map(unplain.__contains__, titles)))
         odd.update(compress(range(n), map(unplain.__contains__, urow)))
-    if 31 + max(map(len, texts), default=0) + max(map(len, uid)) + max(map(len, pids)) > FLOW_WIDTH:
+    if (
+        31 + max(map(len, texts), default=0) + max(map(len, unit_ids)) + max(map(len, pids))
+        > FLOW_WIDTH
+    ):
         odd.update(
             k
             for k, (t, u, r) in enumerate(zip(titles, urow, rts, strict=True))
@@ -338,7 +352,7 @@ def _plan(
         person = Person(pids[k], urow[k], titles[k] or None, rts[k])
         entry = _person_written(pids[k], person, plain) or _person(person)
         lines[k] = _entry_text("people", pids[k], entry)
-    people = _Lines("".join(map(lines.__getitem__, order)))
+    people = _Lines(_joined(lines, order))
     snapshot_text = _fast(_snapshot(skeleton, plain, people=people), ("units", "people"))
 
     # dataset.yaml: the people registry, by id.
@@ -354,15 +368,18 @@ def _plan(
         identity = Identity(pids[k], names[k])
         entry = _identity_written(pids[k], identity, plain) or _identity(identity)
         lines[k] = _entry_text("people", pids[k], entry)
-    people = _Lines("".join(map(lines.__getitem__, by_pid)))
+    people = _Lines(_joined(lines, by_pid))
     dataset_text = _fast(_dataset(tl, plain, people=people), ("people",))
 
     # hr-ids.yaml: employee id -> person id, by employee id.
     lines = [f"  {e}: {p}\n" for e, p in zip(emps, pids, strict=True)]
-    if not _all_words(emps):
+    by_emp = sorted(range(n), key=emps.__getitem__)
+    section = _joined(lines, by_emp)
+    if not _plain_keys(section, n):
         for k in compress(range(n), map(operator.not_, map(_PLAIN_FLOW.fullmatch, emps))):
             lines[k] = _entry_text("people", emps[k], pids[k])
-    people = _Lines("".join(map(lines.__getitem__, sorted(range(n), key=emps.__getitem__))))
+        section = _joined(lines, by_emp)
+    people = _Lines(section)
     registry = _registry_after(Registry({}, tree.unit_ids), skeleton)
     ids_text = Registry.dump_with(people, registry.units)
 
@@ -376,22 +393,30 @@ def _plan(
     return Plan(root, files, None, tuple(notes))
 
 
-# Employee ids that are plain YAML without a closer look: ASCII letters,
-# digits and ``._/()'-`` (no spaces), a letter or digit first.
-_WORD_BYTES = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._/()'-\n"
-_ALNUM = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
+def _joined(lines: list[str], order: list[int]) -> str:
+    """The lines in ``order`` (their indexes), joined."""
+    if len(order) < 2:  # itemgetter of one index gives the item, not a tuple
+        return "".join(lines)
+    return "".join(operator.itemgetter(*order)(lines))
 
 
-def _all_words(values: Sequence[str]) -> bool:
-    """Whether every value is plain YAML of one word (``_PLAIN_FLOW`` without
-    spaces), looked at in a few C passes over the values joined."""
-    joined = "\n".join(values)
-    if not joined.isascii():
-        return False
-    data = joined.encode("ascii")
+# The bytes of a section of ``  KEY: ID`` lines whose keys are plain words.
+_PAIRS_BYTES = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._/()'-\n :"
+_NOT_ALNUM_KEY = re.compile("\n  [^A-Za-z0-9]")
+
+
+def _plain_keys(section: str, n: int) -> bool:
+    """Whether the keys of ``section``, ``n`` lines ``  KEY: ID`` (an id is
+    lowercase kebab-case), are all plain YAML of one word (``_PLAIN_FLOW``
+    without spaces): ASCII letters, digits and ``._/()'-``, a letter or digit
+    first. Looked at in a few C passes over the section's text: no other byte,
+    one colon and three spaces a line (so none in a key), and a letter or digit
+    after each line's two spaces."""
     return (
-        not data.translate(None, _WORD_BYTES)
-        and data.count(b"\n") == len(values) - 1
-        and not data.endswith(b"\n")
-        and set(map(operator.itemgetter(0), values)) <= _ALNUM
+        section.isascii()
+        and not section.encode("ascii").translate(None, _PAIRS_BYTES)
+        and section.count(":") == n
+        and section.count(" ") == 3 * n
+        and section[2:3].isalnum()
+        and _NOT_ALNUM_KEY.search(section) is None
     )
