@@ -44,7 +44,7 @@ import io
 import itertools
 import operator
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from itertools import compress, repeat
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -81,27 +81,28 @@ def plan_first(
 
 def _split(
     text: str, sep: str, raw: bytes | None, wanted: Callable[[list[str]], Iterable[int]]
-) -> tuple[dict[int, list[str]], bool] | None:
-    """The cells of the columns ``wanted`` (given the header) of quote-free
-    text, and whether every cell is known clean: printable, with no run of
-    spaces and none at either end (``raw``, when given, is the text's bytes). ``None`` for text with quotes,
-    or lines of different numbers of cells (blank lines too): for ``csv.reader``.
+) -> dict[int, list[str]] | None:
+    """The cells of the columns ``wanted`` (given the header) of quote-free text, as :func:`_cleaned` gives them (``raw``, when
+    given, is the text's bytes). ``None`` for text with quotes, or lines of
+    different numbers of cells (blank lines too): for ``csv.reader``.
 
     The text is split at its line breaks and separators in a few C calls (what
     ``csv.reader`` reads, quicker), 64 KiB at a time: the cells of other
     columns go with each piece, and their memory serves the next one. In a
     piece, each line break becomes a NUL and a separator, and the piece is
     split at the separators: its lines are all as wide as the header when every
-    NUL ends a cell of the last column."""
+    NUL ends a cell of the last column. A piece's cells are clean when the
+    whole text is printable with no run of spaces, and no space in the piece
+    starts or ends a cell."""
     if '"' in text or "\x00" in text:
         return None
     eol = "\r\n" if "\r\n" in text else "\n"
     if text.count("\r") != (0 if eol == "\n" else text.count("\n")):
         return None  # a line break other than the file's
-    clean = text.isascii() and "  " not in text
-    if clean:
+    printable = text.isascii() and "  " not in text
+    if printable:
         data = raw if raw is not None else text.encode("ascii")
-        clean = not data.translate(None, _PRINTABLE)
+        printable = not data.translate(None, _PRINTABLE)
     if text.endswith(eol):
         text = text[: -len(eol)]
     start = text.find(eol)
@@ -120,36 +121,36 @@ def _split(
         ends = "".join(cells[width - 1 :: width])
         if len(cells) != width * lines or ends.count("\x00") != lines - 1:
             return None
-        if clean and (
+        clean = printable and not (
             cells[0][:1] == " "
             or cells[-1][-1:] == " "
             or " \x00" in ends  # a space that ends a line
             or f"{sep} " in piece
             or f" {sep}" in piece
-        ):
-            clean = False
+        )
         for i, kept in out.items():
-            kept += ends.split("\x00") if i == width - 1 else cells[i::width]
+            column = ends.split("\x00") if i == width - 1 else cells[i::width]
+            kept += _cleaned(column, clean)
         start = end + len(eol)
-    return out, clean
+    return out
 
 
 #: The size of the pieces :func:`_split` splits at once.
 _PIECE = 1 << 16
 
 
-def _cleaned(cells: Sequence[str], clean: bool, compact: bool) -> Sequence[str]:
-    """A column's cells as the careful reader has them, when that is all they
+def _cleaned(cells: list[str], clean: bool) -> list[str]:
+    """Cells of a column as the careful reader has them, when that is all they
     need: printable, no run of spaces, stripped (known when ``clean``; else
-    looked at, and _Refused if not). ``compact``: as new strings, side by side
-    in memory (the split leaves a column's cells among the other columns'), for
-    a column that later passes look at several times: each is quicker for it."""
+    looked at, and _Refused if not). They come as new strings, side by side in
+    memory (the split leaves a column's cells among the other columns'): each
+    later pass over the column is quicker for it, by more than this one costs."""
     if not clean:
         joined = "|".join(cells)
         if "  " in joined or not joined.isprintable():
             raise _Refused
         cells = list(map(str.strip, cells))
-    return "\n".join(cells).split("\n") if compact else cells
+    return "\n".join(cells).split("\n") if cells else cells
 
 
 def _plan(
@@ -198,31 +199,33 @@ def _plan(
     sep = _delimiter(text)
     idx: dict[str, int] = {}
 
-    def wanted(header: list[str]) -> Iterable[int]:
+    fields = ("employee_id", "department", "title", "manager_id", "name", "first_name", "last_name")
+
+    def wanted(header: list[str]) -> set[int]:
         _, found = ColumnMap.resolve([h.strip() for h in header], explicit, file=file)
         if found.keys() & {"manager_email", "manager_name", "department_parent"}:
             raise _Refused
         idx.update(found)
-        return set(found.values())
+        return {i for f, i in found.items() if f in fields}
 
-    split = _split(text, sep, raw if encoding == "utf-8" else None, wanted)
+    cells = _split(text, sep, raw if encoding == "utf-8" else None, wanted)
     del raw
-    if split is not None:
-        cells, clean = split
-    else:
+    if cells is None:
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=False))
         if len(rows) < 2 or min(map(len, rows)) < len(rows[0]):
             raise _Refused  # rows may be wider than the header, not narrower
-        cells = {i: list(map(operator.itemgetter(i), rows[1:])) for i in wanted(rows[0])}
-        clean = False
+        cells = {
+            i: _cleaned(list(map(operator.itemgetter(i), rows[1:])), False) for i in wanted(rows[0])
+        }
         del rows  # only the mapped cells are kept
-    del text, split
-    fields = ("employee_id", "department", "title", "manager_id", "name", "first_name", "last_name")
-    got = {f: _cleaned(cells[idx[f]], clean, f in fields[:4]) for f in fields if f in idx}
+    del text
+    got = {f: cells[idx[f]] for f in fields if f in idx}
     del cells
     n = len(got["employee_id"])
     blank = [""] * n  # for a field not mapped
-    emps, depts, titles, mgrs = (got.get(f, blank) for f in fields[:4])
+    emps, depts, titles, mgrs = (
+        got.get(f, blank) for f in ("employee_id", "department", "title", "manager_id")
+    )
     if "name" in got:
         names = got["name"]
     else:
