@@ -44,7 +44,7 @@ import io
 import itertools
 import operator
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from itertools import compress, repeat
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -355,7 +355,7 @@ def _plan(
         person = Person(pids[k], urow[k], titles[k] or None, rts[k])
         entry = _person_written(pids[k], person, plain) or _person(person)
         lines[k] = _entry_text("people", pids[k], entry)
-    people = _Lines(_joined(lines, order))
+    people = _Lines(_ordered(lines, order))
     snapshot_text = _fast(_snapshot(skeleton, plain, people=people), ("units", "people"))
 
     # dataset.yaml: the people registry, by id.
@@ -371,18 +371,18 @@ def _plan(
         identity = Identity(pids[k], names[k])
         entry = _identity_written(pids[k], identity, plain) or _identity(identity)
         lines[k] = _entry_text("people", pids[k], entry)
-    people = _Lines(_joined(lines, by_pid))
+    people = _Lines(_ordered(lines, by_pid))
     dataset_text = _fast(_dataset(tl, plain, people=people), ("people",))
 
     # hr-ids.yaml: employee id -> person id, by employee id.
     lines = [f"  {e}: {p}\n" for e, p in zip(emps, pids, strict=True)]
     by_emp = sorted(range(n), key=emps.__getitem__)
-    section = _joined(lines, by_emp)
+    section = "".join(_ordered(lines, by_emp))
     if not _plain_keys(section, n):
         for k in compress(range(n), map(operator.not_, map(_PLAIN_FLOW.fullmatch, emps))):
             lines[k] = _entry_text("people", emps[k], pids[k])
-        section = _joined(lines, by_emp)
-    people = _Lines(section)
+        section = "".join(_ordered(lines, by_emp))
+    people = _Lines((section,))
     registry = _registry_after(Registry({}, tree.unit_ids), skeleton)
     ids_text = Registry.dump_with(people, registry.units)
 
@@ -396,11 +396,11 @@ def _plan(
     return Plan(root, files, None, tuple(notes))
 
 
-def _joined(lines: list[str], order: list[int]) -> str:
-    """The lines in ``order`` (their indexes), joined."""
+def _ordered(lines: list[str], order: list[int]) -> Sequence[str]:
+    """The lines in ``order`` (their indexes)."""
     if len(order) < 2:  # itemgetter of one index gives the item, not a tuple
-        return "".join(lines)
-    return "".join(operator.itemgetter(*order)(lines))
+        return lines
+    return operator.itemgetter(*order)(lines)  # type: ignore[no-any-return]
 
 
 # The bytes of a section of ``  KEY: ID`` lines whose keys are plain words.

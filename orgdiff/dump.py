@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -197,12 +197,13 @@ class _Written(str):
 
 class _Lines:
     """A whole section already written as its lines, each ``  KEY: ...`` as
-    :func:`_fast` writes its entries (the HR import writes its people so)."""
+    :func:`_fast` writes its entries (the HR import writes its people so):
+    ``parts``, texts whose join is the section."""
 
-    __slots__ = ("text",)
+    __slots__ = ("parts",)
 
-    def __init__(self, text: str) -> None:
-        self.text = text
+    def __init__(self, parts: Sequence[str]) -> None:
+        self.parts = parts
 
 
 class _Plain(dict[str, bool]):
@@ -416,7 +417,7 @@ def _fast(doc: dict[str, Any], sections: tuple[str, ...]) -> str:
         if type(value) is _Lines:
             flush()
             out.append(f"{name}:\n")
-            out.append(value.text)
+            out += value.parts
             continue
         if name not in sections or not isinstance(value, dict) or not value:
             rest[name] = value
