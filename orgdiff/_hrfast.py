@@ -82,55 +82,44 @@ def plan_first(
 def _split(
     text: str, sep: str, raw: bytes | None, wanted: Callable[[list[str]], Iterable[int]]
 ) -> dict[int, list[str]] | None:
-    """The cells of the columns ``wanted`` (given the header) of quote-free text, as :func:`_cleaned` gives them (``raw``, when
-    given, is the text's bytes). ``None`` for text with quotes, or lines of
-    different numbers of cells (blank lines too): for ``csv.reader``.
+    """The cells of the columns ``wanted`` (given the header) of quote-free
+    text, as :func:`_cleaned` gives them (``raw``, when given, is the text's
+    bytes). ``None`` for text with quotes, or lines of different numbers of
+    cells (blank lines too): for ``csv.reader``.
 
     The text is split at its line breaks and separators in a few C calls (what
     ``csv.reader`` reads, quicker), 64 KiB at a time: the cells of other
     columns go with each piece, and their memory serves the next one. In a
     piece, each line break becomes a NUL and a separator, and the piece is
     split at the separators: its lines are all as wide as the header when every
-    NUL ends a cell of the last column. A piece's cells are clean when the
-    whole text is printable with no run of spaces, and no space in the piece
-    starts or ends a cell."""
+    NUL ends a cell of the last column."""
     if '"' in text or "\x00" in text:
         return None
     eol = "\r\n" if "\r\n" in text else "\n"
-    if text.count("\r") != (0 if eol == "\n" else text.count("\n")):
-        return None  # a line break other than the file's
-    printable = text.isascii() and "  " not in text
-    if printable:
-        data = raw if raw is not None else text.encode("ascii")
-        printable = not data.translate(None, _PRINTABLE)
-    if text.endswith(eol):
-        text = text[: -len(eol)]
+    if raw is None and text.isascii():
+        raw = text.encode("ascii")
+    printable = raw is not None and raw.isascii() and not raw.translate(None, _PRINTABLE)
+    stop = len(text) - len(eol) if text.endswith(eol) else len(text)
     start = text.find(eol)
-    if start < 0:
+    if start < 0 or start >= stop:
         return None  # a header alone
     header = text[:start].split(sep)
     width = len(header)
     out: dict[int, list[str]] = {i: [] for i in wanted(header)}
     start += len(eol)
-    while start < len(text):
-        end = text.find(eol, start + _PIECE)
-        end = len(text) if end < 0 else end
-        lines = text.count(eol, start, end) + 1
+    while start < stop:
+        end = text.find(eol, start + _PIECE, stop)
+        end = stop if end < 0 else end
         piece = text[start:end].replace(eol, "\x00" + sep)
+        if "\n" in piece or "\r" in piece:
+            return None  # a line break other than the file's
+        breaks = piece.count("\x00")
         cells = piece.split(sep)
         ends = "".join(cells[width - 1 :: width])
-        if len(cells) != width * lines or ends.count("\x00") != lines - 1:
+        if len(cells) != width * (breaks + 1) or ends.count("\x00") != breaks:
             return None
-        clean = printable and not (
-            cells[0][:1] == " "
-            or cells[-1][-1:] == " "
-            or " \x00" in ends  # a space that ends a line
-            or f"{sep} " in piece
-            or f" {sep}" in piece
-        )
         for i, kept in out.items():
-            column = ends.split("\x00") if i == width - 1 else cells[i::width]
-            kept += _cleaned(column, clean)
+            kept += _cleaned(ends.split("\x00") if i == width - 1 else cells[i::width], printable)
         start = end + len(eol)
     return out
 
@@ -139,18 +128,20 @@ def _split(
 _PIECE = 1 << 16
 
 
-def _cleaned(cells: list[str], clean: bool) -> list[str]:
+def _cleaned(cells: list[str], printable: bool) -> list[str]:
     """Cells of a column as the careful reader has them, when that is all they
-    need: printable, no run of spaces, stripped (known when ``clean``; else
-    looked at, and _Refused if not). They come as new strings, side by side in
-    memory (the split leaves a column's cells among the other columns'): each
-    later pass over the column is quicker for it, by more than this one costs."""
-    if not clean:
-        joined = "|".join(cells)
-        if "  " in joined or not joined.isprintable():
-            raise _Refused
-        cells = list(map(str.strip, cells))
-    return "\n".join(cells).split("\n") if cells else cells
+    need: printable (known when ``printable``), no run of spaces, stripped;
+    else _Refused. They come as new strings, side by side in memory (the split
+    leaves a column's cells among the other columns'): each later pass over
+    the column is quicker for it, by more than this one costs."""
+    joined = "\n".join(cells)
+    if not printable and not joined.replace("\n", " ").isprintable():
+        raise _Refused
+    if "  " in joined or joined.count("\n") != len(cells) - 1:
+        raise _Refused  # a run of spaces, a line break in a cell
+    if joined[:1] == " " or joined[-1:] == " " or "\n " in joined or " \n" in joined:
+        return list(map(str.strip, joined.split("\n")))
+    return joined.split("\n") if cells else cells
 
 
 def _plan(
