@@ -160,6 +160,9 @@ def _plan(
         _person_written,
         _Plain,
         _snapshot,
+        _unit,
+        _unit_line,
+        _unit_written,
     )
     from .formats.csv import ColumnMap, _decode, _delimiter
     from .hrimport import (
@@ -168,20 +171,18 @@ def _plan(
         Registry,
         _inferred_parents,
         _new_person_ids,
-        _registry_after,
         _Tree,
         slug,
     )
     from .load import DATASET_FILE, SNAPSHOTS_DIR
-    from .model import Identity, Person, Relation, Snapshot, Source, Timeline
+    from .model import Identity, Person, Relation, Snapshot, Source, Timeline, Unit
     from .validate import (
+        _all_clean,
+        _all_ids,
         _cycles,
         ids_are_well_formed,
-        no_unit_cycle,
-        one_root,
         registry_is_well_formed,
         texts_are_clean,
-        unit_parents_exist,
     )
 
     with open(file, "rb") as fh:
@@ -282,7 +283,6 @@ def _plan(
     if next(_cycles(parent), None) is not None:
         raise _Refused
     tree = _Tree(parent, {}, ds_name)
-    units = tree.units(leads)
     uid: list[str] = [""] * n
     index, size = [0] * n, [0] * n
     for d, k in number.items():
@@ -301,20 +301,36 @@ def _plan(
             relations.append(Relation("reports-to", pids[i], pids[up[i]]))
             rts[i] = None
 
-    # What validate checks of the dataset, the snapshot and its units.
+    # What validate checks of the dataset, the snapshot and its units: the
+    # texts of the dataset and the snapshot, the units' ids and names (the
+    # tree has one root, and every parent is a unit, by its making).
     name = Path(file).name
     key = f"hr-export-{date.isoformat()}"
     event = f"Imported from the HR export {name}"
     sources = {key: Source(key, f"HR export of {date.isoformat()} ({name})")}
-    skeleton = Snapshot(date, event, units, {}, tuple(relations), sources=(key,))
+    skeleton = Snapshot(date, event, {}, {}, tuple(relations), sources=(key,))
     tl = Timeline(ds_name, (skeleton,), sources=sources)
-    checks = [registry_is_well_formed(tl), ids_are_well_formed(skeleton)]
-    checks += [texts_are_clean(skeleton), one_root(skeleton)]
-    checks += [unit_parents_exist(skeleton), no_unit_cycle(skeleton)]
+    checks = [registry_is_well_formed(tl), ids_are_well_formed(skeleton), texts_are_clean(skeleton)]
     if any(next(c, None) is not None for c in checks):
+        raise _Refused
+    if not (_all_ids(tree.unit_ids.values()) and _all_clean(tree.unit_ids)):
         raise _Refused
 
     plain = _Plain()
+
+    # The units, in tree order, leads by id: a line each, as dump writes them.
+    unit_lines: list[str] = []
+    for d in tree.order:
+        u, p = tree.unit_ids[d], tree.parent[d]
+        up_id = tree.unit_ids[p] if p is not None else None
+        heads = sorted(leads.get(d, ()))
+        line: str | None = None
+        if up_id is not None and len(heads) == 1:
+            line = _unit_line(u, d, up_id, heads[0], plain)
+        if line is None:
+            unit = Unit(u, d, parent=up_id, leads=tuple(heads))
+            line = _entry_text("units", u, _unit_written(u, unit, plain) or _unit(unit))
+        unit_lines.append(line)
 
     # The snapshot's people: a line each, as dump._person_written writes a
     # title, a unit and a manager in plain text, and the odd ones as dump
@@ -347,7 +363,9 @@ def _plan(
         entry = _person_written(pids[k], person, plain) or _person(person)
         lines[k] = _entry_text("people", pids[k], entry)
     people = _Lines(_ordered(lines, order))
-    snapshot_text = _fast(_snapshot(skeleton, plain, people=people), ("units", "people"))
+    snapshot_text = _fast(
+        _snapshot(skeleton, plain, people=people, units=_Lines(unit_lines)), ("units", "people")
+    )
 
     # dataset.yaml: the people registry, by id.
     lines = [f"  {p}: {{name: {nm}}}\n" for p, nm in zip(pids, names, strict=True)]
@@ -374,8 +392,8 @@ def _plan(
             lines[k] = _entry_text("people", emps[k], pids[k])
         section = "".join(_ordered(lines, by_emp))
     people = _Lines((section,))
-    registry = _registry_after(Registry({}, tree.unit_ids), skeleton)
-    ids_text = Registry.dump_with(people, registry.units)
+    # Every department is a unit in use (see hrimport._registry_after).
+    ids_text = Registry.dump_with(people, dict(sorted(tree.unit_ids.items())))
 
     files = {
         root / SNAPSHOTS_DIR / f"{date.isoformat()}.yaml": snapshot_text,
@@ -383,7 +401,7 @@ def _plan(
         root / HR_IDS_FILE: ids_text,
     }
     notes = [f"{file}: read as {encoding}"] if encoding != "utf-8" else []
-    notes.append(f"{file}: {date}: {n} people in {len(units)} units")
+    notes.append(f"{file}: {date}: {n} people in {len(unit_lines)} units")
     return Plan(root, files, None, tuple(notes))
 
 

@@ -278,7 +278,11 @@ def _unit_written(uid: str, u: Unit, plain: _Plain) -> _Written | None:
         or u.note is not None
     ):
         return _written(uid, _unit_fields(u), plain)
-    name, lead = u.name, u.leads[0]
+    return _unit_line(uid, u.name, parent, u.leads[0], plain)
+
+
+def _unit_line(uid: str, name: str, parent: str, lead: str, plain: _Plain) -> _Written | None:
+    """:func:`_unit_written` of the usual unit, from its fields."""
     if not (plain[uid] and plain[name] and plain[parent] and plain[lead]):
         return None
     if 26 + len(name) + len(parent) + len(lead) <= FLOW_WIDTH:
@@ -299,10 +303,14 @@ def _identity_written(pid: str, i: Identity, plain: _Plain) -> _Written | None:
 
 
 def _snapshot(
-    snap: Snapshot, plain: _Plain | None = None, people: _Lines | None = None
+    snap: Snapshot,
+    plain: _Plain | None = None,
+    people: _Lines | None = None,
+    units: _Lines | None = None,
 ) -> dict[str, Any]:
-    """The document of a snapshot file; ``people`` is its people section
-    already written (then ``snap.people`` is not looked at)."""
+    """The document of a snapshot file; ``people`` and ``units`` are its
+    sections already written (then ``snap.people`` or ``snap.units`` is not
+    looked at)."""
     out: dict[str, Any] = {"date": snap.date.isoformat(), "event": snap.event}
     if snap.sources:
         out["sources"] = list(snap.sources)
@@ -313,7 +321,7 @@ def _snapshot(
         if snap.people:
             out["people"] = {pid: _person(p) for pid, p in snap.people.items()}
     else:
-        out["units"] = {
+        out["units"] = units or {
             uid: _unit_written(uid, u, plain) or _unit(u) for uid, u in snap.units.items()
         }
         if people is not None:
