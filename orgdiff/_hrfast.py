@@ -43,7 +43,6 @@ import datetime as dt
 import io
 import itertools
 import operator
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from itertools import compress, repeat
 from pathlib import Path
@@ -178,7 +177,6 @@ def _plan(
     from .model import Identity, Person, Relation, Snapshot, Source, Timeline, Unit
     from .validate import (
         _all_clean,
-        _all_ids,
         _cycles,
         ids_are_well_formed,
         registry_is_well_formed,
@@ -269,8 +267,6 @@ def _plan(
     # parents, the tree of units; per department lists are indexed by number.
     number: dict[str, int] = {}
     drow = list(map(number.setdefault, depts, itertools.count()))
-    if "" in number:
-        raise _Refused  # no department
     up_d = list(map([*drow, -1].__getitem__, up))
     head = list(map(operator.ne, up_d, drow))
     above: dict[str, list[str]] = {d: [] for d in number}
@@ -302,8 +298,9 @@ def _plan(
             rts[i] = None
 
     # What validate checks of the dataset, the snapshot and its units: the
-    # texts of the dataset and the snapshot, the units' ids and names (the
-    # tree has one root, and every parent is a unit, by its making).
+    # texts of the dataset and the snapshot, the units' names (no department
+    # is blank). The tree has one root and every parent is a unit, by its
+    # making; unit ids are slugs, well formed by theirs.
     name = Path(file).name
     key = f"hr-export-{date.isoformat()}"
     event = f"Imported from the HR export {name}"
@@ -313,7 +310,7 @@ def _plan(
     checks = [registry_is_well_formed(tl), ids_are_well_formed(skeleton), texts_are_clean(skeleton)]
     if any(next(c, None) is not None for c in checks):
         raise _Refused
-    if not (_all_ids(tree.unit_ids.values()) and _all_clean(tree.unit_ids)):
+    if not _all_clean(tree.unit_ids):
         raise _Refused
 
     plain = _Plain()
@@ -414,21 +411,21 @@ def _ordered(lines: list[str], order: list[int]) -> Sequence[str]:
 
 # The bytes of a section of ``  KEY: ID`` lines whose keys are plain words.
 _PAIRS_BYTES = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._/()'-\n :"
-_NOT_ALNUM_KEY = re.compile("\n  [^A-Za-z0-9]")
 
 
 def _plain_keys(section: str, n: int) -> bool:
-    """Whether the keys of ``section``, ``n`` lines ``  KEY: ID`` (an id is
-    lowercase kebab-case), are all plain YAML of one word (``_PLAIN_FLOW``
-    without spaces): ASCII letters, digits and ``._/()'-``, a letter or digit
-    first. Looked at in a few C passes over the section's text: no other byte,
-    one colon and three spaces a line (so none in a key), and a letter or digit
-    after each line's two spaces."""
+    """Whether the keys of ``section``, ``n`` lines ``  KEY: ID`` in the
+    keys' order (an id is lowercase kebab-case), are all plain YAML of one word
+    (``_PLAIN_FLOW`` without spaces): ASCII letters, digits and ``._/()'-``, a
+    letter or digit first. Looked at in a few C passes over the section's
+    text: no other byte, one colon and three spaces a line (so none in a key),
+    and a letter or digit first in the first key. The keys are in order, and
+    every other first byte a key may have sorts below the digits: so all of
+    them start with a letter or a digit."""
     return (
         section.isascii()
         and not section.encode("ascii").translate(None, _PAIRS_BYTES)
         and section.count(":") == n
         and section.count(" ") == 3 * n
         and section[2:3].isalnum()
-        and _NOT_ALNUM_KEY.search(section) is None
     )

@@ -182,6 +182,11 @@ TAKEN = {
     "a long title": H + f"E1,Ada Park,{'Principal ' * 10}Engineer,,Ops\r\nE2,Bo Lee,x,E1,Ops\r\n",
     "a long name": H + f"E1,{'Ada ' * 30}Park,CEO,,Ops\r\n",
     "employee ids YAML quotes": H + "E:1,Ada Park,CEO,,Ops\r\n#2,Bo Lee,x,E:1,Ops\r\n",
+    "employee ids with a colon": H + "E1:,Ada Park,CEO,,Ops\r\nE2:,Bo Lee,x,E1:,Ops\r\n",
+    "an employee id with a quote first": H + "'1,Ada Park,CEO,,Ops\r\nE2,Bo Lee,x,'1,Ops\r\n",
+    "employee ids with a space": H + "E 1,Ada Park,CEO,,Ops\r\nE 2,Bo Lee,x,E 1,Ops\r\n",
+    "an employee id with a mark first": H + "(1),Ada Park,CEO,,Ops\r\nE2,Bo Lee,x,(1),Ops\r\n",
+    "letters beyond ASCII": H + "E1,Zoë Park,CEO,,Ops\r\nE2,Bo Lée,x,E1,Ops\r\n",
     "names alike": H + "E1,Ada Park,CEO,,Ops\r\nE2,Ada Park,x,E1,Ops\r\nE3,ada-park,x,E1,Ops\r\n",
     "names slugs drop": H + "E1,Zoë O'Neil,CEO,,Ops\r\nE2,!!!,x,E1,Ops\r\nE3,???,x,E1,Ops\r\n",
     "a manager in another branch": H
@@ -226,7 +231,24 @@ GIVEN_WAY = {
     "managers by email": "Employee ID,Name,Email,Manager Email,Department\r\n"
     "E1,Ada Park,a@x.org,,Ops\r\nE2,Bo Lee,b@x.org,a@x.org,Ops\r\n",
     "a header alone": H,
+    "a carriage return in a cell": H + "E1,Ada\rPark,CEO,,Ops\r\n",
+    "a line feed in a cell": H + "E1,Ada\nPark,CEO,,Ops\r\n",
 }
+
+
+@pytest.mark.parametrize(
+    ("name", "file"),
+    [(" Padded", "2024-01.csv"), ("Tab\tbed", "2024-01.csv"), ("Org", "2024-01\u202e.csv")],
+)
+def test_a_name_the_dataset_cannot_hold_is_the_careful_path_s(
+    tmp_path: Path, name: str, file: str
+) -> None:
+    """The dataset's name and the file's (in the event and the source's title)
+    are texts validate checks: where it refuses them, the quick path gives way."""
+    path = tmp_path / file
+    path.write_text(TAKEN["padded cells"], encoding="utf-8", newline="")
+    assert quick(tmp_path / "org", path, name=name) is None
+    assert isinstance(careful(tmp_path / "org", path, name=name), OrgdiffError)
 
 
 @pytest.mark.parametrize("text", GIVEN_WAY.values(), ids=GIVEN_WAY.keys())
