@@ -56,6 +56,10 @@ _FULL_NAME = "{} {}".format
 _PRINTABLE = bytes(range(0x20, 0x7F)) + b"\r\n"
 
 
+# The bytes of names of ASCII letters and digits between spaces, a name a line.
+_NAME_BYTES = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789 \n"
+
+
 class _Refused(Exception):
     """The export needs the careful path."""
 
@@ -254,7 +258,7 @@ def _plan(
     # Person ids: the slugs of the names, numbered where they repeat. Names of
     # ASCII letters and digits between single spaces (the usual ones) are
     # slugged at once: lower case, a hyphen for a space; they are plain YAML.
-    simple = joined.isascii() and joined.replace(" ", "").replace("\n", "").isalnum()
+    simple = joined.isascii() and not joined.encode("ascii").translate(None, _NAME_BYTES)
     bases = joined.lower().replace(" ", "-").split("\n") if simple else list(map(slug, names))
     pids: list[str] = bases
     if (not simple and "" in bases) or len(set(bases)) != n:
