@@ -228,6 +228,9 @@ def _plan(
             names = [f"{a} {b}" for a, b in zip(first, last, strict=True)]
         del first, last
     del got
+    # Titles repeat: one string for each, so that the ones of the rows go.
+    texts = set(titles)  # "" (no title) is not plain: its rows are odd ones
+    titles = list(map({t: t for t in texts}.__getitem__, titles))
     joined = "\n".join(names)
     if not joined or joined[0] == "\n" or joined[-1] == "\n" or "\n\n" in joined:
         raise _Refused  # a blank name
@@ -241,6 +244,7 @@ def _plan(
         raise _Refused  # a duplicate or blank employee id
     at[""] = n  # a blank manager: none
     up = list(map(at.get, mgrs, repeat(-1)))  # -1: not in the export
+    del at, mgrs  # their memory serves what comes
     if -1 in up or any(map(operator.eq, up, range(n))):
         raise _Refused
     jump = [*up, n]
@@ -268,14 +272,17 @@ def _plan(
     # parents, the tree of units; per department lists are indexed by number.
     number: dict[str, int] = {}
     drow = list(map(number.setdefault, depts, itertools.count()))
+    del depts  # by number from here: the rows' strings go
+    name_of = {k: d for d, k in number.items()}
     up_d = list(map([*drow, -1].__getitem__, up))
     head = list(map(operator.ne, up_d, drow))
     above: dict[str, list[str]] = {d: [] for d in number}
     leads: dict[str, list[str]] = {}
     for i in compress(range(n), head):
-        leads.setdefault(depts[i], []).append(pids[i])
+        d = name_of[drow[i]]
+        leads.setdefault(d, []).append(pids[i])
         if (a := up_d[i]) >= 0:
-            above[depts[i]].append(depts[a])
+            above[d].append(name_of[a])
     parent = _inferred_parents(above)
     if next(_cycles(parent), None) is not None:
         raise _Refused
@@ -341,7 +348,6 @@ def _plan(
         for p, t, u, r in zip(pids, titles, urow, rts, strict=True)
     ]
     odd = set(compress(range(n), map(operator.is_, rts, repeat(None))))
-    texts = set(titles)  # "" (no title) is not plain: its rows are odd ones
     unit_ids = set(tree.unit_ids.values())
     unplain = {t for t in texts | unit_ids if not plain[t]}
     if unplain:
