@@ -181,6 +181,7 @@ TAKEN = {
     "titles YAML quotes": H + 'E1,Ada Park,R&D Lead,,Ops\r\nE2,Bo Lee,"VP, Sales",E1,Ops\r\n',
     "a long title": H + f"E1,Ada Park,{'Principal ' * 10}Engineer,,Ops\r\nE2,Bo Lee,x,E1,Ops\r\n",
     "a long name": H + f"E1,{'Ada ' * 30}Park,CEO,,Ops\r\n",
+    "a long manager's id": H + f"E1,{'Ada ' * 20}Park,CEO,,Ops\r\nE2,Bo Lee,x,E1,Ops\r\n",
     "employee ids YAML quotes": H + "E:1,Ada Park,CEO,,Ops\r\n#2,Bo Lee,x,E:1,Ops\r\n",
     "employee ids with a colon": H + "E1:,Ada Park,CEO,,Ops\r\nE2:,Bo Lee,x,E1:,Ops\r\n",
     "an employee id with a quote first": H + "'1,Ada Park,CEO,,Ops\r\nE2,Bo Lee,x,'1,Ops\r\n",
@@ -197,6 +198,12 @@ TAKEN = {
     + "E1,Ada Park,CEO,,R&D\r\nE2,Bo Lee,x,E1,R D\r\nE3,Cy Ng,x,E2,Ops: North\r\n",
     "an old Mac line break": H + "E1,Ada Park,CEO,,Ops\rE2,Bo Lee,x,E1,Ops\r\n",
     "semicolons, line feeds": "Employee ID;Name;Department\nE1;Ada Park;Ops\nE2;Bo Lee;Ops\n",
+    "line feeds, no line break at the end": "Employee ID,Name,Department,Box XX\nXX1,Ada Park,Ops,x",
+    # A blank first or last name: the name is the other one, with no space around it.
+    "a blank last name": "Employee ID,First Name,Last Name,Department\r\n"
+    "E1,Ada,,Ops\r\nE2,Bo,Lee,Ops\r\n",
+    "a blank first name": "Employee ID,First Name,Last Name,Department\r\n"
+    "E1,,Park,Ops\r\nE2,Bo,Lee,Ops\r\n",
 }
 
 
@@ -233,6 +240,9 @@ GIVEN_WAY = {
     "a header alone": H,
     "a carriage return in a cell": H + "E1,Ada\rPark,CEO,,Ops\r\n",
     "a line feed in a cell": H + "E1,Ada\nPark,CEO,,Ops\r\n",
+    # csv.reader ends a row at a line feed even in a column the import does not read.
+    "a line feed in a column not read": "Employee ID,Name,Department,Note\r\n"
+    "E1,Ada Park,Ops,a\nb\r\n",
 }
 
 
