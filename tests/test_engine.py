@@ -110,6 +110,9 @@ def test_a_graphviz_error_is_a_clear_message(engine: str) -> None:
 
 
 BIG = "digraph { " + " ".join(f"n{i} -> n{(i * 7919) % 3000};" for i in range(3000)) + " }"
+# For the spinner: stopped after seconds, so it must take much longer than that
+# on any machine (BIG takes about 5 s, and once finished within the 2.5 s limit).
+HUGE = "digraph { " + " ".join(f"n{i} -> n{(i * 7919) % 12000};" for i in range(12000)) + " }"
 
 
 def test_a_slow_layout_is_stopped_and_the_message_names_the_way_out(engine: str) -> None:
@@ -683,7 +686,7 @@ def test_a_long_layout_shows_a_spinner_on_a_terminal_and_erases_it(
     when it is a terminal; the line is erased when the layout ends."""
     main, child = pty.openpty()
     try:
-        out, code = _spin(tmp_path, BIG, 2.5, child)
+        out, code = _spin(tmp_path, HUGE, 2.5, child)
         os.close(child)
         written = b""
         with contextlib.suppress(OSError):  # EIO once the child's end is closed
@@ -707,7 +710,7 @@ def test_a_long_layout_shows_a_spinner_on_a_terminal_and_erases_it(
 def test_no_spinner_when_standard_error_is_not_a_terminal(engine: str, tmp_path: Path) -> None:
     """Piped, standard error gets nothing at all."""
     dot_file = tmp_path / "graph.dot"
-    dot_file.write_text(BIG)
+    dot_file.write_text(HUGE)
     proc = subprocess.run(
         [sys.executable, "-c", SPIN, str(dot_file), "1.5"],
         capture_output=True,
