@@ -182,6 +182,8 @@ TAKEN = {
     "a long title": H + f"E1,Ada Park,{'Principal ' * 10}Engineer,,Ops\r\nE2,Bo Lee,x,E1,Ops\r\n",
     "a long name": H + f"E1,{'Ada ' * 30}Park,CEO,,Ops\r\n",
     "a long manager's id": H + f"E1,{'Ada ' * 20}Park,CEO,,Ops\r\nE2,Bo Lee,x,E1,Ops\r\n",
+    "a long department": H
+    + f"E1,Ada Park,CEO,,{'Long Names ' * 5}Ops\r\nE2,Bo Lee,Senior Engineer,E1,{'Long Names ' * 5}Ops\r\n",
     "employee ids YAML quotes": H + "E:1,Ada Park,CEO,,Ops\r\n#2,Bo Lee,x,E:1,Ops\r\n",
     "employee ids with a colon": H + "E1:,Ada Park,CEO,,Ops\r\nE2:,Bo Lee,x,E1:,Ops\r\n",
     "an employee id with a quote first": H + "'1,Ada Park,CEO,,Ops\r\nE2,Bo Lee,x,'1,Ops\r\n",
