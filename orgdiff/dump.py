@@ -316,20 +316,22 @@ def _snapshot(
         out["sources"] = list(snap.sources)
     if snap.note is not None:
         out["note"] = snap.note
-    if plain is None:
+    if units is not None:
+        out["units"] = units
+    elif plain is None:
         out["units"] = {uid: _unit(u) for uid, u in snap.units.items()}
-        if snap.people:
-            out["people"] = {pid: _person(p) for pid, p in snap.people.items()}
     else:
-        out["units"] = units or {
+        out["units"] = {
             uid: _unit_written(uid, u, plain) or _unit(u) for uid, u in snap.units.items()
         }
-        if people is not None:
-            out["people"] = people
-        elif snap.people:
-            out["people"] = {
-                pid: _person_written(pid, p, plain) or _person(p) for pid, p in snap.people.items()
-            }
+    if people is not None:
+        out["people"] = people
+    elif snap.people and plain is None:
+        out["people"] = {pid: _person(p) for pid, p in snap.people.items()}
+    elif snap.people and plain is not None:
+        out["people"] = {
+            pid: _person_written(pid, p, plain) or _person(p) for pid, p in snap.people.items()
+        }
     if snap.relations:
         out["relations"] = [_relation(r) for r in snap.relations]
     return out
